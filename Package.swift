@@ -1,0 +1,96 @@
+// swift-tools-version:6.0
+// atlas-certs: a terminal browser and scripting tool for MongoDB Atlas-managed X.509 certificates.
+import PackageDescription
+
+let package = Package(
+    name: "atlas-certs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "atlas-certs", targets: ["atlas-certs"]),
+        .executable(name: "atlas-sim", targets: ["atlas-sim"]),
+        .library(name: "AtlasAPI", targets: ["AtlasAPI"]),
+        .library(name: "AtlasSimulator", targets: ["AtlasSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The shared API core: models, auth, HTTP, pagination, errors. No terminal code.
+        .target(
+            name: "AtlasAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // A real HTTP server on 127.0.0.1 that behaves like Atlas for our endpoints.
+        .target(
+            name: "AtlasSimulator",
+            dependencies: [
+                "AtlasAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The terminal UI core: state, reducer, tables, rendering into a cell grid. Pure.
+        .target(
+            name: "CertBrowser",
+            dependencies: ["AtlasAPI"]
+        ),
+        .executableTarget(
+            name: "atlas-certs",
+            dependencies: [
+                "AtlasAPI",
+                "AtlasSimulator",
+                "CertBrowser",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .executableTarget(
+            name: "atlas-sim",
+            dependencies: [
+                "AtlasSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "AtlasAPITests",
+            dependencies: ["AtlasAPI", "AtlasSimulator"]
+        ),
+        .testTarget(
+            name: "AtlasSimulatorTests",
+            dependencies: [
+                "AtlasAPI", "AtlasSimulator",
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .testTarget(
+            name: "CertBrowserTests",
+            dependencies: ["CertBrowser", "AtlasAPI"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AtlasAPI", "AtlasSimulator"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,99 @@
+import Foundation
+
+extension AtlasClient {
+    /// Sends one API call: authentication legs, retries of GETs, rate-limit waits, and the
+    /// mapping of every failure to an `AtlasError`. Returns only 2xx responses.
+    ///
+    /// - Parameters:
+    ///   - path: the path after the version prefix, already percent-encoded, e.g. `/groups/x/databaseUsers`.
+    func send(_ method: HTTPRequest.Method, path: String, query: [(String, String)] = [], body: [UInt8]? = nil) async throws -> HTTPResponse {
+        let fullPath = configuration.apiVersion.pathPrefix + path
+        let requestURI = fullPath + Self.queryString(query)
+        let endpoint = "\(method.rawValue) \(fullPath)"
+        let isIdempotent = method == .get
+        var attempts = 0          // attempts that reached authentication, for 5xx/transport retries
+        var authRetries = 0       // Digest challenges and token refreshes answered
+        var rateLimitRetries = 0
+        while true {
+            try Task.checkCancellation()
+            if let pause = await gate.remainingPause() {
+                try await configuration.retry.sleep(pause)
+            }
+            let attempt: AuthorizationAttempt
+            do {
+                attempt = try await authorizer.authorize(method: method.rawValue, requestURI: requestURI)
+            } catch let error as AtlasError {
+                throw error
+            } catch let error as TransportError {
+                throw ErrorMapping.error(for: error.failure, endpoint: "POST token", host: configuration.host, timeout: configuration.requestTimeout, attempts: 1)
+            }
+            var headers: [(name: String, value: String)] = [
+                ("Accept", configuration.apiVersion.mediaType),
+                ("User-Agent", configuration.userAgent),
+            ]
+            if body != nil { headers.append(("Content-Type", configuration.apiVersion.mediaType)) }
+            if let authorization = attempt.header { headers.append(("Authorization", authorization)) }
+            let request = HTTPRequest(method: method, url: configuration.baseURL + requestURI, headers: headers,
+                                      body: body, timeout: configuration.requestTimeout)
+            if attempt.header != nil { attempts += 1 }
+            events?(.requestSent(method: method.rawValue, path: fullPath))
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as TransportError {
+                if isIdempotent, error.failure.isTransient, attempts < configuration.retry.maxAttempts {
+                    let delay = configuration.retry.backoff(retry: attempts)
+                    events?(.retrying(path: fullPath, reason: String(describing: error.failure), attempt: attempts, delay: delay))
+                    try await configuration.retry.sleep(delay)
+                    continue
+                }
+                throw ErrorMapping.error(for: error.failure, endpoint: endpoint, host: configuration.host,
+                                         timeout: configuration.requestTimeout, attempts: max(attempts, 1))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw ErrorMapping.error(for: .other(String(describing: type(of: error))), endpoint: endpoint, host: configuration.host,
+                                         timeout: configuration.requestTimeout, attempts: max(attempts, 1))
+            }
+            events?(.responseReceived(method: method.rawValue, path: fullPath, status: response.status))
+            if let remaining = response.header("RateLimit-Remaining").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+                events?(.rateLimitRemaining(remaining))
+            }
+            switch response.status {
+            case 200..<300:
+                return response
+            case 401:
+                // The first 401 of a Digest exchange is a challenge, never an error.
+                if authRetries < 3, try await authorizer.shouldRetry(after: response, attempt: attempt) {
+                    authRetries += 1
+                    if attempt.header != nil { attempts -= 1 }
+                    continue
+                }
+            case 429 where isIdempotent && rateLimitRetries < configuration.retry.maxRateLimitRetries:
+                rateLimitRetries += 1
+                let wait = configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: rateLimitRetries)
+                events?(.rateLimited(path: fullPath, wait: wait))
+                await gate.pause(for: wait)
+                attempts -= 1
+                continue
+            case 500..<600 where isIdempotent && attempts < configuration.retry.maxAttempts:
+                let delay = response.header("Retry-After") != nil
+                    ? configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: attempts)
+                    : configuration.retry.backoff(retry: attempts)
+                events?(.retrying(path: fullPath, reason: response.statusLine, attempt: attempts, delay: delay))
+                try await configuration.retry.sleep(delay)
+                continue
+            default:
+                break
+            }
+            throw ErrorMapping.error(for: response, endpoint: endpoint, host: configuration.host,
+                                     attempts: response.status == 429 ? rateLimitRetries + 1 : max(attempts, 1),
+                                     usingServiceAccount: authorizer.isServiceAccount)
+        }
+    }
+
+    static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        return "?" + query.map { "\(PathSegment.encodeQueryValue($0.0))=\(PathSegment.encodeQueryValue($0.1))" }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The production transport: AsyncHTTPClient with TLS verification always on (except for
+/// loopback hosts, where the simulator runs), the HTTPS proxy from `HTTPS_PROXY` unless
+/// `NO_PROXY` exempts the host, per-request timeouts, and responses capped in size.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    private let client: HTTPClient
+    /// A larger body than this is refused: Atlas pages of 500 items are far below it.
+    private let maxBodyBytes: Int
+
+    /// - Parameters:
+    ///   - baseURL: the URL requests will go to; decides proxy and TLS settings.
+    ///   - environment: where `HTTPS_PROXY`/`NO_PROXY` are read (injected for tests).
+    public init(baseURL: String, environment: [String: String] = ProcessInfo.processInfo.environment, maxBodyBytes: Int = 64 << 20) throws {
+        let host = URLComponents(string: baseURL)?.host ?? ""
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if Self.isLoopback(host) {
+            tls.certificateVerification = .none
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10)),
+            proxy: try ProxySettings(environment: environment).proxy(forHost: host, isHTTPS: baseURL.lowercased().hasPrefix("https:")),
+            decompression: .disabled
+        )
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Closes connections. Call once when done; the transport cannot be used afterwards.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for header in request.headers {
+            outgoing.headers.add(name: header.name, value: header.value)
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
+            + Int64(request.timeout.components.attoseconds / 1_000_000_000))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: timeout)
+        } catch {
+            throw Self.translate(error, host: outgoing.url, afterHead: false)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw Self.translate(error, host: outgoing.url, afterHead: true)
+        }
+        return HTTPResponse(
+            status: Int(response.status.code),
+            reason: response.status.reasonPhrase,
+            headers: response.headers.map { (name: $0.name, value: $0.value) },
+            body: Array(buffer.readableBytesView))
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    /// Maps the many error types of NIO and AsyncHTTPClient onto the few cases a user can act on.
+    static func translate(_ error: any Error, host url: String, afterHead: Bool) -> any Error {
+        if error is CancellationError { return error }
+        let host = URLComponents(string: url)?.host ?? url
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .cancelled, .requestStreamCancelled:
+                return CancellationError()
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+                 .getConnectionFromPoolTimeout:
+                return TransportError(.timeout)
+            case .remoteConnectionClosed:
+                return TransportError(afterHead ? .truncatedBody : .connectionReset)
+            case .invalidProxyResponse, .proxyAuthenticationRequired, .httpProxyHandshakeTimeout:
+                return TransportError(.proxy(String(describing: clientError)))
+            default:
+                return TransportError(afterHead ? .truncatedBody : .other(String(describing: clientError)))
+            }
+        }
+        if let connectionError = error as? NIOConnectionError {
+            if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil {
+                return TransportError(.dnsFailure(host: connectionError.host))
+            }
+            return TransportError(.connectionRefused(host: "\(connectionError.host):\(connectionError.port)"))
+        }
+        if let addressError = error as? SocketAddressError, case .unknown(let name, _) = addressError {
+            return TransportError(.dnsFailure(host: name))
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            return TransportError(.tls(String(describing: error)))
+        }
+        if let ioError = error as? IOError {
+            switch ioError.errnoCode {
+            case ECONNREFUSED: return TransportError(.connectionRefused(host: host))
+            case ECONNRESET, EPIPE: return TransportError(afterHead ? .truncatedBody : .connectionReset)
+            case ETIMEDOUT: return TransportError(.timeout)
+            default: return TransportError(.other(ioError.description))
+            }
+        }
+        if error is HTTPParserError || error is NIOTooManyBytesError {
+            return TransportError(afterHead ? .truncatedBody : .other(String(describing: error)))
+        }
+        if error is ChannelError {
+            return TransportError(afterHead ? .truncatedBody : .connectionReset)
+        }
+        return TransportError(.other(String(describing: error)))
+    }
+}
