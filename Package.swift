@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "atlas-certs",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "atlas-certs", targets: ["atlas-certs"]),
         .executable(name: "atlas-sim", targets: ["atlas-sim"]),
@@ -54,12 +54,24 @@ let package = Package(
             name: "CertBrowser",
             dependencies: ["AtlasAPI"]
         ),
+        // ncursesw for Swift: feature macros and static inline wrappers for what Swift cannot import.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: nil,
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+        // The terminal adapter: the only code that imports CNcursesw. Paints a Canvas, reads keys, copies.
+        .target(
+            name: "NcursesTerminal",
+            dependencies: ["CNcursesw", "CertBrowser", "AtlasAPI"]
+        ),
         .executableTarget(
             name: "atlas-certs",
             dependencies: [
                 "AtlasAPI",
                 "AtlasSimulator",
                 "CertBrowser",
+                "NcursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
             ]
@@ -73,7 +85,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AtlasAPITests",
-            dependencies: ["AtlasAPI", "AtlasSimulator"]
+            dependencies: ["AtlasAPI", "AtlasSimulator"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "AtlasSimulatorTests",
@@ -86,6 +99,10 @@ let package = Package(
             name: "CertBrowserTests",
             dependencies: ["CertBrowser", "AtlasAPI"],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "NcursesTerminalTests",
+            dependencies: ["NcursesTerminal", "CertBrowser"]
         ),
         .testTarget(
             name: "EndToEndTests",

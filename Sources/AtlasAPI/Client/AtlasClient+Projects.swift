@@ -1,0 +1,64 @@
+extension AtlasClient {
+    /// Finds a project by its 24-hex ID or by its name.
+    ///
+    /// An ID is used as it is (no request). A name is looked up in the projects the
+    /// credentials can see: an exact match first, then a unique case-insensitive one.
+    public func project(idOrName: String) async throws -> Project {
+        let wanted = idOrName.trimmingCharacters(in: .whitespaces)
+        if Self.looksLikeObjectID(wanted) {
+            return Project(id: wanted.lowercased(), name: wanted, orgId: "")
+        }
+        let projects = try await projects()
+        if let exact = projects.first(where: { $0.name == wanted }) { return exact }
+        let folded = projects.filter { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }
+        if folded.count == 1 { return folded[0] }
+        let safe = TerminalSafe.sanitize(wanted, maxCharacters: 80)
+        if folded.count > 1 {
+            throw AtlasError.invalidInput("Several projects are named '\(safe)' when case is ignored; give the project ID instead.")
+        }
+        throw AtlasError(kind: .notFound, message: "No project named '\(safe)' is visible to these credentials (\(projects.count) projects seen); check the name, or give the 24-character project ID.")
+    }
+
+    /// Atlas object IDs: 24 hexadecimal characters.
+    public static func looksLikeObjectID(_ text: String) -> Bool {
+        text.utf8.count == 24 && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+    }
+
+    /// The certificates of one user, or of every user of the project whose certificates
+    /// Atlas manages (x509Type MANAGED; no other user is ever asked for certificates),
+    /// fetched `concurrency` users at a time. Sorted soonest expiry first.
+    public func certificateRows(project: Project, username: String? = nil, concurrency: Int = 8) async throws -> [CertificateRow] {
+        if let username {
+            let certificates = try await certificates(projectID: project.id, username: username)
+            return certificates.map {
+                CertificateRow(certificate: $0, projectID: project.id, projectName: project.name, username: username, databaseName: nil)
+            }.sorted(by: CertificateRow.byExpiry)
+        }
+        let users = try await databaseUsers(projectID: project.id).filter(\.hasManagedCertificates)
+        let rows = try await withThrowingTaskGroup(of: [CertificateRow].self) { group in
+            var pending = users[...]
+            var rows: [CertificateRow] = []
+            func addNext() {
+                guard let user = pending.popFirst() else { return }
+                group.addTask {
+                    try await self.certificates(projectID: project.id, username: user.username).map {
+                        CertificateRow(certificate: $0, projectID: project.id, projectName: project.name,
+                                       username: user.username, databaseName: user.databaseName)
+                    }
+                }
+            }
+            for _ in 0..<max(1, concurrency) { addNext() }
+            while let batch = try await group.next() {
+                rows += batch
+                addNext()
+            }
+            return rows
+        }
+        return rows.sorted(by: CertificateRow.byExpiry)
+    }
+}
+
+import Foundation

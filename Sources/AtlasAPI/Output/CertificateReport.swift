@@ -1,0 +1,148 @@
+import Foundation
+
+/// Renders certificate rows as a table, JSON, CSV or NDJSON.
+///
+/// Every form keeps the certificate ID's exact digits. Server text is made terminal-safe:
+/// the table and CSV show control characters as visible escapes; JSON and NDJSON keep the
+/// exact value but write every unsafe scalar as a `\uXXXX` escape, which JSON readers
+/// turn back into the original text.
+public struct CertificateReport: Sendable {
+    public var rows: [CertificateRow]
+    public var now: Date
+    public var policy: ExpiryPolicy
+
+    public init(rows: [CertificateRow], now: Date, policy: ExpiryPolicy = .default) {
+        self.rows = rows
+        self.now = now
+        self.policy = policy
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table: table()
+        case .json: json()
+        case .csv: csv()
+        case .ndjson: rows.map { ndjsonLine($0) }.joined()
+        }
+    }
+
+    // MARK: Table
+
+    /// Columns: ID, subject, created, expires (UTC), time left, status; USER (and PROJECT)
+    /// when the rows span several users (projects).
+    public func table() -> String {
+        let showProject = Set(rows.map(\.projectID)).count > 1
+        let showUser = Set(rows.map { "\($0.projectID)\u{0}\($0.username)" }).count > 1
+        var header = ["ID", "SUBJECT", "CREATED (UTC)", "EXPIRES (UTC)", "TIME LEFT", "STATUS"]
+        if showUser { header.insert("USER", at: 1) }
+        if showProject { header.insert("PROJECT", at: 1) }
+        let body = rows.map { row -> [String] in
+            var cells = [
+                row.certificate.id.decimal,
+                TerminalSafe.sanitize(row.certificate.subject),
+                row.certificate.createdAt.map(Self.tableDate) ?? "-",
+                Self.tableDate(row.certificate.notAfter),
+                TimeLeft.format(notAfter: row.certificate.notAfter, now: now),
+                policy.status(notAfter: row.certificate.notAfter, now: now).label,
+            ]
+            if showUser { cells.insert(TerminalSafe.sanitize(row.username), at: 1) }
+            if showProject { cells.insert(TerminalSafe.sanitize(row.projectName ?? row.projectID), at: 1) }
+            return cells
+        }
+        let widths = header.indices.map { column in
+            ([header[column]] + body.map { $0[column] }).map(DisplayWidth.of).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { index in
+                index == cells.count - 1 ? cells[index] : DisplayWidth.pad(cells[index], to: widths[index])
+            }.joined(separator: "  ") + "\n"
+        }
+        return line(header) + body.map(line).joined()
+    }
+
+    static func tableDate(_ date: Date) -> String {
+        var style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .gmt)
+        style = style.dateSeparator(.dash).timeSeparator(.colon)
+        let text = date.formatted(style)            // 2026-11-10T03:06:35Z
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
+    // MARK: JSON
+
+    /// What one row looks like in JSON: the certificate as Atlas sends it plus where it
+    /// belongs and how urgent it is.
+    struct Record: Encodable {
+        var id: CertificateID
+        var serialHex: String
+        var subject: String
+        var createdAt: Date?
+        var notAfter: Date
+        var projectId: String
+        var projectName: String?
+        var username: String
+        var databaseName: String?
+        var status: String
+        var secondsLeft: Int64
+    }
+
+    func record(_ row: CertificateRow) -> Record {
+        Record(id: row.certificate.id, serialHex: row.certificate.id.hexSerial, subject: row.certificate.subject,
+               createdAt: row.certificate.createdAt, notAfter: row.certificate.notAfter, projectId: row.projectID,
+               projectName: row.projectName, username: row.username, databaseName: row.databaseName,
+               status: policy.status(notAfter: row.certificate.notAfter, now: now).rawValue,
+               secondsLeft: Int64(row.certificate.notAfter.timeIntervalSince(now).rounded(.down)))
+    }
+
+    public func json() -> String {
+        Self.encodeSafely(rows.map(record), pretty: true) + "\n"
+    }
+
+    public func ndjsonLine(_ row: CertificateRow) -> String {
+        Self.encodeSafely(record(row), pretty: false) + "\n"
+    }
+
+    /// JSON with every terminal-unsafe scalar escaped as `\uXXXX` (valid JSON, same value).
+    static func encodeSafely(_ value: some Encodable, pretty: Bool) -> String {
+        guard let data = try? AtlasJSON.encoder(pretty: pretty).encode(value) else { return "null" }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.unicodeScalars.contains(where: TerminalSafe.isUnsafe) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if TerminalSafe.isUnsafe(scalar), !(pretty && scalar == "\n") {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    // MARK: CSV
+
+    /// RFC 4180 CSV with a header line; IDs as plain digits.
+    public func csv() -> String {
+        var out = "id,serial_hex,subject,created_at,not_after,time_left,status,project_id,project_name,username\n"
+        for row in rows {
+            let fields = [
+                row.certificate.id.decimal, row.certificate.id.hexSerial, row.certificate.subject,
+                row.certificate.createdAt.map(AtlasJSON.formatDate) ?? "", AtlasJSON.formatDate(row.certificate.notAfter),
+                TimeLeft.format(notAfter: row.certificate.notAfter, now: now),
+                policy.status(notAfter: row.certificate.notAfter, now: now).rawValue,
+                row.projectID, row.projectName ?? "", row.username,
+            ]
+            out += fields.map(Self.csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func csvField(_ raw: String) -> String {
+        let value = TerminalSafe.sanitize(raw)
+        // A leading =, +, - or @ would run as a formula in a spreadsheet.
+        let guarded = value.first.map { "=+-@".contains($0) } == true && !value.allSatisfy({ $0.isNumber || $0 == "-" }) ? "'" + value : value
+        if guarded.contains(where: { $0 == "," || $0 == "\"" || $0 == " " }) || guarded != value {
+            return "\"" + guarded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return guarded
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import AtlasAPI
+
+/// The `atlas-certs` command line.
+@main
+struct AtlasCerts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atlas-certs",
+        abstract: "Browse, monitor and rotate the Atlas-managed X.509 certificates of MongoDB Atlas database users.",
+        discussion: """
+            Credentials are found as the Atlas CLI finds them: --profile, then the environment \
+            (MONGODB_ATLAS_PUBLIC_API_KEY / MONGODB_ATLAS_PRIVATE_API_KEY or MONGODB_ATLAS_CLIENT_ID / \
+            MONGODB_ATLAS_CLIENT_SECRET), then the Atlas CLI's config.toml. Try it with no account: atlas-certs demo
+            """,
+        version: AtlasCertsVersion.current,
+        subcommands: [ListCommand.self]
+    )
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import AtlasAPI
+import Foundation
+
+/// One configured connection to Atlas for a command: credentials resolved, client built,
+/// transport to shut down at the end.
+struct Session {
+    let client: AtlasClient
+    let transport: AsyncHTTPClientTransport
+    let defaultProjectID: String?
+    let defaultOrganizationID: String?
+
+    /// Resolves credentials in the Atlas CLI's order and builds the client.
+    static func open(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Session {
+        let profile = try CredentialResolver.system(environment: environment).resolve(profile: options.profile)
+        for warning in profile.warnings { Console.err("atlas-certs: warning: \(warning)") }
+        guard let credentials = profile.credentials else {
+            throw AtlasError(kind: .credentials, message: "No Atlas credentials found (\(profile.source)). Set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or run 'atlas auth login' / 'atlas config init'.")
+        }
+        let baseURL = options.baseURL ?? profile.baseURL ?? AtlasClientConfiguration.defaultBaseURL
+        if options.verbose {
+            Console.err("atlas-certs: credentials: \(credentials.redactedSummary) from \(profile.source)")
+            Console.err("atlas-certs: base URL \(TerminalSafe.sanitize(baseURL)), API \(options.resolvedAPIVersion.rawValue)")
+        }
+        return try open(baseURL: baseURL, credentials: credentials, options: options,
+                        defaultProjectID: profile.projectID, defaultOrganizationID: profile.orgID, environment: environment)
+    }
+
+    /// Builds a session for known credentials (the demo uses this with the simulator's).
+    static func open(baseURL: String, credentials: Credentials, options: GlobalOptions, defaultProjectID: String? = nil,
+                     defaultOrganizationID: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Session {
+        let configuration = AtlasClientConfiguration(
+            baseURL: baseURL, apiVersion: options.resolvedAPIVersion,
+            requestTimeout: .milliseconds(Int64(options.timeout * 1000)))
+        let transport = try AsyncHTTPClientTransport(baseURL: configuration.baseURL, environment: environment)
+        let authorizer: any RequestAuthorizer
+        switch credentials {
+        case .apiKey(let publicKey, let privateKey):
+            authorizer = DigestAuthorizer(username: publicKey, password: privateKey)
+        case .serviceAccount(let clientID, let clientSecret):
+            authorizer = ServiceAccountAuthorizer(clientID: clientID, clientSecret: clientSecret,
+                                                  tokenURL: configuration.baseURL + "/api/oauth/token", transport: transport)
+        }
+        let verbose = options.verbose
+        let client = AtlasClient(configuration: configuration, transport: transport, authorizer: authorizer,
+                                 events: verbose ? { event in Session.log(event) } : nil)
+        return Session(client: client, transport: transport, defaultProjectID: defaultProjectID, defaultOrganizationID: defaultOrganizationID)
+    }
+
+    static func log(_ event: ClientEvent) {
+        switch event {
+        case .requestSent(let method, let path):
+            Console.err("atlas-certs: → \(method) \(TerminalSafe.sanitize(path))")
+        case .responseReceived(let method, let path, let status):
+            Console.err("atlas-certs: ← \(status) \(method) \(TerminalSafe.sanitize(path))")
+        case .retrying(let path, let reason, let attempt, let delay):
+            Console.err("atlas-certs: retrying \(TerminalSafe.sanitize(path)) after \(TerminalSafe.sanitize(reason)) (attempt \(attempt), waiting \(delay))")
+        case .rateLimited(let path, let wait):
+            Console.err("atlas-certs: rate-limited on \(TerminalSafe.sanitize(path)); all requests wait \(wait)")
+        case .rateLimitRemaining:
+            break
+        }
+    }
+
+    /// Runs `body` with a session and turns any failure into one line on stderr and exit status 1.
+    static func run(_ options: GlobalOptions, _ body: (Session) async throws -> Void) async throws {
+        let session: Session
+        do {
+            session = try open(options)
+        } catch {
+            Console.err("atlas-certs: \(Console.message(for: error))")
+            throw ExitCode(1)
+        }
+        do {
+            try await body(session)
+            await session.transport.shutdown()
+        } catch {
+            await session.transport.shutdown()
+            if let exit = error as? ExitCode { throw exit }
+            Console.err("atlas-certs: \(Console.message(for: error))")
+            throw ExitCode(1)
+        }
+    }
+}

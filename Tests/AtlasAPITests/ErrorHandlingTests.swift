@@ -1,0 +1,222 @@
+import AtlasAPI
+import Foundation
+import Testing
+
+private func atlasError(_ status: Int, _ code: String, _ detail: String, parameters: String = "[]", headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    jsonResponse(#"{"detail":"\#(detail)","error":\#(status),"errorCode":"\#(code)","parameters":\#(parameters),"reason":"x"}"#, status: status,
+                 headers: [("X-Error-Code", code)] + headers)
+}
+
+private func failure(_ response: HTTPResponse, retry: RetryPolicy = RetryPolicy(maxAttempts: 1, maxRateLimitRetries: 0, sleep: { _ in })) async -> AtlasError? {
+    let transport = ScriptedTransport { _, _ in response }
+    return await #expect(throws: AtlasError.self) {
+        _ = try await makeClient(transport, retry: retry).certificates(projectID: "5e2211c17a3e5a48f5497de3", username: "alice")
+    }
+}
+
+@Suite("Errors say what to do")
+struct ErrorHandlingTests {
+    @Test("401 after authentication: wrong, revoked or other-org key")
+    func unauthorized() async {
+        let error = await failure(atlasError(401, "USER_UNAUTHORIZED", "Current user is not authorized to perform this action."))
+        #expect(error?.kind == .unauthorized)
+        #expect(error?.status == 401)
+        #expect(error?.message.contains("wrong or revoked") == true)
+        #expect(error?.message.contains("another organization") == true)
+    }
+
+    @Test("403 IP_ADDRESS_NOT_ON_ACCESS_LIST names the caller's IP and where to add it")
+    func accessList() async {
+        let error = await failure(atlasError(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST", "IP address 203.0.113.7 is not allowed to access this resource.", parameters: #"["203.0.113.7"]"#))
+        #expect(error?.kind == .accessListDenied)
+        #expect(error?.errorCode == "IP_ADDRESS_NOT_ON_ACCESS_LIST")
+        #expect(error?.message.contains("Add this machine's address 203.0.113.7 to the API access list") == true)
+    }
+
+    @Test("403 ORG_REQUIRES_ACCESS_LIST names the IP")
+    func orgRequiresAccessList() async {
+        let error = await failure(atlasError(403, "ORG_REQUIRES_ACCESS_LIST", "This organization requires access through an access list of ip ranges.", parameters: #"["198.51.100.4"]"#))
+        #expect(error?.kind == .accessListDenied)
+        #expect(error?.message.contains("198.51.100.4") == true)
+        #expect(error?.message.contains("requires an API access list") == true)
+    }
+
+    @Test("403 without an access-list code is a missing role")
+    func missingRole() async {
+        let error = await failure(atlasError(403, "ACCESS_FORBIDDEN", "Forbidden."))
+        #expect(error?.kind == .forbidden)
+        #expect(error?.message.contains("Project Read Only") == true)
+    }
+
+    @Test("404 GROUP_NOT_FOUND and USERNAME_NOT_FOUND")
+    func notFound() async {
+        let group = await failure(atlasError(404, "GROUP_NOT_FOUND", "No group with ID 111111111111111111111111 exists.", parameters: #"["111111111111111111111111"]"#))
+        #expect(group?.kind == .notFound)
+        #expect(group?.message.contains("No project 111111111111111111111111 is visible") == true)
+        let user = await failure(atlasError(404, "USERNAME_NOT_FOUND", "No user with username alice exists.", parameters: #"["alice"]"#))
+        #expect(user?.message.contains("No such database user") == true)
+    }
+
+    @Test("406 and 400 INVALID_VERSION_DATE suggest another API version")
+    func invalidVersion() async {
+        let notAcceptable = await failure(atlasError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date."))
+        #expect(notAcceptable?.kind == .invalidVersion)
+        #expect(notAcceptable?.message.contains("--api-version") == true)
+        let badRequest = await failure(atlasError(400, "INVALID_VERSION_DATE", "Invalid accept header or version date."))
+        #expect(badRequest?.kind == .invalidVersion)
+    }
+
+    @Test("429 waits Retry-After, then succeeds")
+    func rateLimitThenSuccess() async throws {
+        let recorder = SleepRecorder()
+        let transport = ScriptedTransport { _, n in
+            n == 1 ? atlasError(429, "RATE_LIMITED_TOKEN_BUCKET", "Rate limit exceeded.", headers: [("Retry-After", "7")])
+                : jsonResponse(#"{"results":[],"totalCount":0}"#)
+        }
+        let certificates = try await makeClient(transport, retry: recorder.policy()).certificates(projectID: "g", username: "u")
+        #expect(certificates.isEmpty)
+        #expect(recorder.sleeps == [.seconds(7)])
+        #expect(await transport.count == 2)
+    }
+
+    @Test("429 without Retry-After backs off; persistent 429 fails with advice")
+    func rateLimitPersistent() async {
+        let recorder = SleepRecorder()
+        let error = await failure(atlasError(429, "RATE_LIMITED", "Resource is limited."), retry: recorder.policy(maxRateLimitRetries: 3))
+        #expect(error?.kind == .rateLimited)
+        #expect(error?.message.contains("4 attempts") == true)
+        #expect(recorder.sleeps.count == 3)
+        #expect(recorder.sleeps.allSatisfy { $0 > .zero && $0 <= .seconds(15) })
+    }
+
+    @Test("5xx is retried with backoff for GET, then reported with the status line")
+    func serverErrors() async {
+        let recorder = SleepRecorder()
+        let transport = ScriptedTransport { _, _ in
+            HTTPResponse(status: 503, reason: "Service Unavailable", headers: [("Content-Type", "text/html")],
+                         body: Array("<html><title>MongoDB Cloud Manager Unavailable</title></html>".utf8))
+        }
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await makeClient(transport, retry: recorder.policy(maxAttempts: 4)).organizations()
+        }
+        #expect(error?.kind == .serverError)
+        #expect(error?.message.hasPrefix("HTTP 503 Service Unavailable.") == true)
+        #expect(error?.message.contains("<html>") == false)
+        #expect(error?.message.contains("after 4 attempts") == true)
+        #expect(await transport.count == 4)
+        #expect(recorder.sleeps.count == 3)
+        // Exponential with jitter 0.5: 0.2 s, 0.4 s, 0.8 s.
+        #expect(recorder.sleeps == [.milliseconds(200), .milliseconds(400), .milliseconds(800)])
+    }
+
+    @Test("5xx then success is invisible to the caller")
+    func serverErrorRecovers() async throws {
+        let transport = ScriptedTransport { _, n in
+            n < 3 ? HTTPResponse(status: 500, reason: "Internal Server Error") : jsonResponse(#"{"results":[{"id":"o","name":"Org"}],"totalCount":1}"#)
+        }
+        let organizations = try await makeClient(transport).organizations()
+        #expect(organizations.map(\.name) == ["Org"])
+        #expect(await transport.count == 3)
+    }
+
+    @Test("POST is never retried, even after a 5xx")
+    func postNotRetried() async {
+        let transport = ScriptedTransport { _, _ in HTTPResponse(status: 503, reason: "Service Unavailable") }
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await makeClient(transport).createCertificate(projectID: "g", username: "u", months: 3)
+        }
+        #expect(error?.kind == .serverError)
+        #expect(await transport.count == 1)
+    }
+
+    @Test("an empty body on an error status gives the status line")
+    func emptyErrorBody() async {
+        let error = await failure(HTTPResponse(status: 502, reason: "Bad Gateway"))
+        #expect(error?.message.hasPrefix("HTTP 502 Bad Gateway.") == true)
+    }
+
+    @Test("transport failures: timeout, DNS, refused, TLS, truncated")
+    func transportFailures() async {
+        let cases: [(TransportFailure, String)] = [
+            (.timeout, "No answer from atlas.test within 30 s"),
+            (.dnsFailure(host: "atlas.test"), "Cannot resolve host atlas.test"),
+            (.connectionRefused(host: "atlas.test:443"), "connection was refused"),
+            (.tls("certificate verify failed"), "TLS with atlas.test failed"),
+            (.truncatedBody, "ended early"),
+            (.connectionReset, "was reset"),
+        ]
+        for (failureCase, text) in cases {
+            let transport = ScriptedTransport { _, _ in throw TransportError(failureCase) }
+            let error = await #expect(throws: AtlasError.self) {
+                _ = try await makeClient(transport, retry: RetryPolicy(maxAttempts: 2, sleep: { _ in })).organizations()
+            }
+            #expect(error?.kind == .transport(failureCase))
+            #expect(error?.message.contains(text) == true, "\(failureCase): \(error?.message ?? "")")
+            // Transient failures are retried once (maxAttempts 2); permanent ones are not.
+            #expect(await transport.count == (failureCase.isTransient ? 2 : 1))
+        }
+    }
+
+    @Test("a missing required field names the field and the endpoint")
+    func missingField() async {
+        let transport = ScriptedTransport { _, _ in jsonResponse(#"{"results":[{"_id":5,"subject":"CN=a"}],"totalCount":1}"#) }
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await makeClient(transport).certificates(projectID: "g", username: "u")
+        }
+        #expect(error?.kind == .decoding)
+        #expect(error?.message.contains("results[0].notAfter") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("GET /api/atlas/v2/groups/g/databaseUsers/u/certs") == true)
+    }
+
+    @Test("a truncated JSON body on 200 is a decoding error, not a crash")
+    func truncatedJSON() async {
+        let transport = ScriptedTransport { _, _ in jsonResponse(#"{"results":[{"_id":5,"subject":"CN=a","notAf"#) }
+        let error = await #expect(throws: AtlasError.self) { _ = try await makeClient(transport).organizations() }
+        #expect(error?.kind == .decoding)
+        #expect(error?.message.contains("not valid JSON") == true)
+    }
+
+    @Test("hostile server text in an error is escaped")
+    func hostileDetail() async {
+        let error = await failure(atlasError(404, "GROUP_NOT_FOUND", #"No group \u001b[2J\u001b]52;c;ZXZpbA==\u0007 exists."#))
+        #expect(error?.message.unicodeScalars.contains { $0.value < 0x20 } == false)
+        #expect(error?.message.contains("\\x1B[2J") == true)
+    }
+
+    @Test("v1.0 uses its own prefix and plain JSON media type; v2 the dated one")
+    func versionHeaders() async throws {
+        for version in APIVersion.allCases {
+            let transport = ScriptedTransport { _, _ in jsonResponse(#"{"results":[],"totalCount":0}"#) }
+            _ = try await makeClient(transport, apiVersion: version).organizations()
+            let request = try #require(await transport.requests.first)
+            let accept = request.headers.first { $0.name == "Accept" }?.value
+            switch version {
+            case .v2:
+                #expect(request.url.hasPrefix("https://atlas.test/api/atlas/v2/orgs?"))
+                #expect(accept == "application/vnd.atlas.2023-01-01+json")
+            case .v1:
+                #expect(request.url.hasPrefix("https://atlas.test/api/atlas/v1.0/orgs?"))
+                #expect(accept == "application/json")
+            }
+        }
+    }
+
+    @Test("create sends the months and returns the PEM without describing it")
+    func createCertificate() async throws {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nSECRETKEY\n-----END PRIVATE KEY-----\n"
+        let transport = ScriptedTransport { _, _ in
+            HTTPResponse(status: 201, reason: "Created", headers: [("Content-Type", "application/vnd.atlas.2023-01-01+json;charset=utf-8")], body: Array(pem.utf8))
+        }
+        let issued = try await makeClient(transport).createCertificate(projectID: "g", username: "CN=a b", months: 6)
+        let request = try #require(await transport.requests.first)
+        #expect(request.method == .post)
+        #expect(request.url == "https://atlas.test/api/atlas/v2/groups/g/databaseUsers/CN=a%20b/certs")
+        #expect(request.body.map { String(decoding: $0, as: UTF8.self) } == #"{"monthsUntilExpiration":6}"#)
+        #expect(issued.containsPrivateKey)
+        #expect(issued.certificatePEM?.contains("SECRETKEY") == false)
+        #expect("\(issued)".contains("SECRETKEY") == false)
+        #expect(String(reflecting: issued).contains("SECRETKEY") == false)
+        await #expect(throws: AtlasError.self) { _ = try await makeClient(transport).createCertificate(projectID: "g", username: "u", months: 25) }
+        #expect(await transport.count == 1)
+    }
+}
