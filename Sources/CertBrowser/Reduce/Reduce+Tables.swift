@@ -1,0 +1,144 @@
+import AtlasAPI
+import Foundation
+
+/// A change to whichever table is on screen. One enum instead of one method per table
+/// type keeps the three generic tables behind a single switch.
+enum TableOperation {
+    case move(Int)
+    case jump(toEnd: Bool)
+    case sort(TableSort)
+    case filter(String)
+}
+
+extension Table {
+    mutating func perform(_ operation: TableOperation, pageHeight: Int, context: CellContext) {
+        switch operation {
+        case .move(let delta): move(by: delta, pageHeight: pageHeight)
+        case .jump(let toEnd): jump(toEnd: toEnd, pageHeight: pageHeight)
+        case .sort(let order): setSort(order, context: context)
+        case .filter(let text): setFilter(text, context: context)
+        }
+    }
+}
+
+extension State {
+    /// True when the top screen is a table (not the detail view).
+    var hasTable: Bool {
+        if case .detail = screen { return false }
+        return true
+    }
+
+    var currentSort: TableSort? {
+        switch screen {
+        case .projects: projectsTable.sort
+        case .users: usersTable?.sort
+        case .certificates: certificatesTable?.sort
+        case .detail: nil
+        }
+    }
+
+    var currentFilter: String {
+        switch screen {
+        case .projects: projectsTable.filter
+        case .users: usersTable?.filter ?? ""
+        case .certificates: certificatesTable?.filter ?? ""
+        case .detail: ""
+        }
+    }
+
+    var currentColumns: [ColumnID] {
+        switch screen {
+        case .projects: ProjectRow.columns.map(\.id)
+        case .users: UserRow.columns.map(\.id)
+        case .certificates: CertificateTableRow.columns.map(\.id)
+        case .detail: []
+        }
+    }
+
+    /// Applies `operation` to the table on screen. In the detail view, movement walks
+    /// the certificates table underneath and the detail follows the selection.
+    mutating func operate(_ operation: TableOperation, _ now: Date) {
+        let context = context(now)
+        let pageHeight = pageHeight
+        switch screen {
+        case .projects:
+            projectsTable.perform(operation, pageHeight: pageHeight, context: context)
+        case .users:
+            usersTable?.perform(operation, pageHeight: pageHeight, context: context)
+        case .certificates:
+            certificatesTable?.perform(operation, pageHeight: pageHeight, context: context)
+        case .detail(let user, _):
+            switch operation {
+            case .move, .jump:
+                certificatesTable?.perform(operation, pageHeight: pageHeight, context: context)
+                if let id = certificatesTable?.selectedRow?.certificate.id {
+                    stack[stack.count - 1] = .detail(user, id)
+                }
+            case .sort, .filter:
+                break
+            }
+        }
+    }
+
+    // MARK: Rows from data
+
+    func projectRows() -> [ProjectRow] {
+        projects.map { project in
+            let projectUsers = users[project.id]
+            let managed = projectUsers?.filter(\.hasManagedCertificates) ?? []
+            let keys = managed.map { UserKey($0, projectID: project.id) }
+            let expiries = keys.flatMap { certificates[$0]?.map(\.notAfter) ?? [] }
+            let complete = projectUsers != nil && keys.allSatisfy { certificates[$0] != nil }
+            let failed = usersLoad[project.id]?.failureMessage != nil
+                || keys.contains { certificatesLoad[$0]?.failureMessage != nil }
+            return ProjectRow(
+                project: project, organizationName: organizationName(project.orgId),
+                managedUsers: projectUsers.map { _ in managed.count }, expiries: expiries,
+                complete: complete, failed: failed)
+        }
+    }
+
+    func userRows(_ projectID: String) -> [UserRow] {
+        (users[projectID] ?? []).map { user in
+            let key = UserKey(user, projectID: projectID)
+            return UserRow(
+                user: user, userKey: key, expiries: certificates[key]?.map(\.notAfter),
+                failed: certificatesLoad[key]?.failureMessage != nil)
+        }
+    }
+
+    func certificateRows(_ user: UserKey) -> [CertificateTableRow] {
+        (certificates[user] ?? []).map(CertificateTableRow.init)
+    }
+
+    /// The project whose users table is open, if any.
+    var openProjectID: String? {
+        for screen in stack {
+            if case .users(let projectID) = screen { return projectID }
+        }
+        return nil
+    }
+
+    /// The user whose certificates table is open, if any.
+    var openUser: UserKey? {
+        for screen in stack {
+            if case .certificates(let user) = screen { return user }
+        }
+        return nil
+    }
+
+    /// Rebuilds every open table from the data, each keeping its sort, filter and
+    /// selection.
+    mutating func rebuildTables(_ now: Date) {
+        let context = context(now)
+        projectsTable.setRows(projectRows(), context: context)
+        if let projectID = openProjectID {
+            let rows = userRows(projectID)
+            usersTable?.setRows(rows, context: context)
+        }
+        if let user = openUser {
+            let rows = certificateRows(user)
+            certificatesTable?.setRows(rows, context: context)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import AtlasAPI
+
+/// Everything that can happen to the browser: keys, time, and results of effects.
+public enum Action: Sendable {
+    /// The browser opened: load the projects.
+    case start
+    case key(KeyInput)
+    /// A periodic tick (about every 100 ms to 1 s): animates the spinner and lets
+    /// "time left" and "updated 5s ago" move on.
+    case tick
+    /// The terminal now has this size (used for paging).
+    case resize(Size)
+    case projectsLoaded(RequestID, organizations: [Organization], projects: [Project])
+    case usersLoaded(RequestID, projectID: String, users: [DatabaseUser])
+    case certificatesLoaded(RequestID, user: UserKey, certificates: [Certificate])
+    case loadFailed(RequestID, AtlasError)
+    /// The clipboard took the text; `message` says what and how ("… via OSC 52").
+    case copied(message: String)
+    /// The clipboard could not be written; shown as an error, never fatal.
+    case copyFailed(message: String)
+}

@@ -1,0 +1,35 @@
+import AtlasAPI
+
+/// Identifies one load, so that a result arriving after a refresh or a cancel (a
+/// stale result) is recognised and ignored instead of overwriting newer data.
+public struct RequestID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let value: UInt64
+
+    public init(_ value: UInt64) {
+        self.value = value
+    }
+
+    public static func < (lhs: RequestID, rhs: RequestID) -> Bool { lhs.value < rhs.value }
+
+    public var description: String { "#\(value)" }
+}
+
+/// Work the runtime performs for the reducer. The reducer never does I/O; it returns
+/// these, and the runtime sends the outcome back as an `Action` carrying the same
+/// `RequestID` (the async-http-client state-machine pattern).
+public enum Effect: Sendable, Hashable {
+    /// Load every organization and its projects; answer with `projectsLoaded` or `loadFailed`.
+    case loadProjects(RequestID)
+    /// Load the database users of a project; answer with `usersLoaded` or `loadFailed`.
+    case loadUsers(RequestID, projectID: String)
+    /// Load the certificates of a managed X.509 user; answer with `certificatesLoaded`
+    /// or `loadFailed`.
+    case loadCertificates(RequestID, user: UserKey)
+    /// Stop a load; its result, if it still arrives, is ignored anyway.
+    case cancel(RequestID)
+    /// Put `text` on the clipboard; `what` names it for the footer ("certificate ID
+    /// 8714…"). Answer with `copied` or `copyFailed`.
+    case copy(text: String, what: String)
+    /// Restore the terminal and exit.
+    case quit
+}

@@ -1,0 +1,101 @@
+import AtlasAPI
+import Foundation
+
+/// Everything the browser knows. `reduce` changes it; `render` draws it.
+///
+/// Data (projects, users, certificates) is kept apart from the tables that show it, so
+/// results can arrive for any project at any time (the counts on the projects screen
+/// fill in as a background scan progresses) and every table that shows them is
+/// rebuilt, keeping its sort, filter and selection.
+public struct State: Sendable, Equatable {
+    public var policy: ExpiryPolicy
+    public var keymap: Keymap
+    public internal(set) var viewport: Size
+
+    // Data as loaded.
+    public internal(set) var organizations: [Organization] = []
+    public internal(set) var projects: [Project] = []
+    public internal(set) var users: [String: [DatabaseUser]] = [:]
+    public internal(set) var certificates: [UserKey: [Certificate]] = [:]
+
+    // Loads.
+    public internal(set) var projectsLoad = LoadStatus()
+    public internal(set) var usersLoad: [String: LoadStatus] = [:]
+    public internal(set) var certificatesLoad: [UserKey: LoadStatus] = [:]
+    public internal(set) var pending: [RequestID: LoadTarget] = [:]
+    var nextRequest: UInt64 = 1
+
+    // Navigation and tables.
+    public internal(set) var stack: [Screen] = [.projects]
+    public internal(set) var projectsTable: Table<ProjectRow>
+    public internal(set) var usersTable: Table<UserRow>?
+    public internal(set) var certificatesTable: Table<CertificateTableRow>?
+
+    // Overlays and footer.
+    public internal(set) var isEditingFilter = false
+    public internal(set) var isShowingHelp = false
+    public internal(set) var helpScroll = 0
+    public internal(set) var message: Message?
+    public internal(set) var spinnerFrame = 0
+
+    /// A browser with no data yet; send `Action.start` to begin loading.
+    public init(policy: ExpiryPolicy = .default, keymap: Keymap = .standard, viewport: Size = Size(width: 80, height: 24)) {
+        self.policy = policy
+        self.keymap = keymap
+        self.viewport = viewport
+        self.projectsTable = Table(sort: TableSort(column: .soonest), context: CellContext(now: .distantPast, policy: policy, ascii: false))
+    }
+
+    /// The screen on top of the stack.
+    public var screen: Screen { stack.last ?? .projects }
+
+    /// Rows of table body that fit the viewport: the page size for PgUp/PgDn.
+    public var pageHeight: Int { max(1, viewport.height - Layout.chromeRows) }
+
+    func context(_ now: Date) -> CellContext {
+        CellContext(now: now, policy: policy, ascii: false)
+    }
+
+    /// True when the data of the screen on top is still arriving.
+    public var isScreenLoading: Bool { !requests(forScreen: screen).isEmpty }
+
+    /// The pending requests that feed `screen`, which Esc cancels.
+    func requests(forScreen screen: Screen) -> [RequestID] {
+        pending.filter { _, target in
+            switch (screen, target) {
+            case (.projects, _): true
+            case (.users(let projectID), .users(let other)): projectID == other
+            case (.users(let projectID), .certificates(let user)): user.projectID == projectID
+            case (.certificates(let user), .certificates(let other)), (.detail(let user, _), .certificates(let other)):
+                user == other
+            default: false
+            }
+        }.keys.sorted()
+    }
+
+    /// The load status shown in the footer for `screen`.
+    func loadStatus(for screen: Screen) -> LoadStatus {
+        switch screen {
+        case .projects: projectsLoad
+        case .users(let projectID): usersLoad[projectID] ?? LoadStatus()
+        case .certificates(let user), .detail(let user, _): certificatesLoad[user] ?? LoadStatus()
+        }
+    }
+
+    func project(_ id: String) -> Project? { projects.first { $0.id == id } }
+
+    func user(_ key: UserKey) -> DatabaseUser? {
+        users[key.projectID]?.first { $0.databaseName == key.databaseName && $0.username == key.username }
+    }
+
+    func organizationName(_ id: String) -> String {
+        organizations.first { $0.id == id }?.name ?? id
+    }
+}
+
+/// Screen rows used by the frame around the table: breadcrumbs, column headers,
+/// message line and key hints.
+enum Layout {
+    static let chromeRows = 4
+    static let minimum = Size(width: 40, height: 10)
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// The column a table is sorted by, and which way.
+public struct TableSort: Sendable, Hashable {
+    public var column: ColumnID
+    public var ascending: Bool
+
+    public init(column: ColumnID, ascending: Bool = true) {
+        self.column = column
+        self.ascending = ascending
+    }
+}
+
+/// The model behind one table screen: rows, sort, filter, selection and scroll.
+///
+/// `order` holds the indices of the rows that pass the filter, in sorted order; it is
+/// recomputed only when the rows, the sort or the filter change, never on a tick, so
+/// rows do not jump under the cursor while the user reads them. The selection is a
+/// `RowKey`, so it follows the item wherever a re-sort or a reload moves it.
+public struct Table<Row: TableRowModel>: Sendable, Equatable {
+    public private(set) var rows: [Row]
+    public private(set) var sort: TableSort
+    /// The filter as typed; matching is case-insensitive.
+    public private(set) var filter: String
+    /// Indices into `rows` of the visible rows, in display order.
+    public private(set) var order: [Int]
+    /// Position of the selection within `order`.
+    public private(set) var cursor: Int
+    /// The first visible position (scrolling).
+    public private(set) var top: Int
+    /// The key of the selected row; nil only while no row is visible.
+    public private(set) var selectedKey: RowKey?
+    /// Lower-cased text of the columns whose text does not change with time, per row.
+    private var haystacks: [String]
+    /// Widest text per static column, measured once when the rows arrive.
+    public private(set) var contentWidths: [ColumnID: Int]
+
+    public init(rows: [Row] = [], sort: TableSort, context: CellContext) {
+        self.rows = []
+        self.sort = sort
+        self.filter = ""
+        self.order = []
+        self.cursor = 0
+        self.top = 0
+        self.selectedKey = nil
+        self.haystacks = []
+        self.contentWidths = [:]
+        setRows(rows, context: context)
+    }
+
+    public var columns: [Column<Row>] { Row.columns }
+
+    /// The selected row, if any row is visible.
+    public var selectedRow: Row? {
+        guard cursor >= 0 && cursor < order.count else { return nil }
+        return rows[order[cursor]]
+    }
+
+    /// The visible rows in display order.
+    public var visibleRows: [Row] { order.map { rows[$0] } }
+
+    /// Replaces the rows (a reload or more results arriving), keeping sort, filter and
+    /// the selected item.
+    public mutating func setRows(_ newRows: [Row], context: CellContext) {
+        rows = newRows
+        let staticColumns = Row.columns.filter { !$0.dynamic }
+        var widths: [ColumnID: Int] = [:]
+        haystacks = []
+        haystacks.reserveCapacity(newRows.count)
+        for row in newRows {
+            var hay = ""
+            for column in staticColumns {
+                let text = column.text(row, context)
+                hay += text.lowercased()
+                hay += "\n"
+                let width = TextWidth.of(text)
+                if width > widths[column.id, default: 0] { widths[column.id] = width }
+            }
+            haystacks.append(hay)
+        }
+        contentWidths = widths
+        recompute(context: context)
+    }
+
+    /// Sorts by `order`, keeping the selected item.
+    public mutating func setSort(_ order: TableSort, context: CellContext) {
+        sort = order
+        recompute(context: context)
+    }
+
+    /// Sets the filter text, keeping the selected item when it still matches.
+    public mutating func setFilter(_ text: String, context: CellContext) {
+        filter = text
+        recompute(context: context)
+    }
+
+    /// Moves the selection by `delta` rows (negative is up), clamped to the table.
+    public mutating func move(by delta: Int, pageHeight: Int) {
+        guard !order.isEmpty else { return }
+        select(position: max(0, min(order.count - 1, cursor + delta)), pageHeight: pageHeight)
+    }
+
+    /// Selects the first (`toEnd == false`) or the last visible row.
+    public mutating func jump(toEnd: Bool, pageHeight: Int) {
+        guard !order.isEmpty else { return }
+        select(position: toEnd ? order.count - 1 : 0, pageHeight: pageHeight)
+    }
+
+    /// The first position to show so that the cursor is visible in `height` rows.
+    public func visibleTop(height: Int) -> Int {
+        guard height > 0 else { return cursor }
+        var first = top
+        if cursor < first { first = cursor }
+        if cursor >= first + height { first = cursor - height + 1 }
+        return max(0, min(first, max(0, order.count - height)))
+    }
+
+    private mutating func select(position: Int, pageHeight: Int) {
+        cursor = position
+        selectedKey = rows[order[position]].key
+        top = visibleTop(height: pageHeight)
+    }
+
+    /// Re-filters and re-sorts, then puts the cursor back on the selected key, or on the
+    /// same position when that row is gone.
+    private mutating func recompute(context: CellContext) {
+        let previousCursor = cursor
+        let columns = Row.columns
+        let dynamicColumns = columns.filter(\.dynamic)
+        let needle = filter.lowercased()
+
+        var visible: [Int] = []
+        visible.reserveCapacity(rows.count)
+        for index in rows.indices {
+            if needle.isEmpty || matches(index: index, needle: needle, dynamicColumns: dynamicColumns, context: context) {
+                visible.append(index)
+            }
+        }
+
+        if let column = columns.first(where: { $0.id == sort.column }) {
+            // Keys are computed once per row; the comparator only compares them.
+            var keys: [SortKey] = []
+            keys.reserveCapacity(rows.count)
+            for row in rows { keys.append(column.sortKey(row, context)) }
+            let ascending = sort.ascending
+            let rowKeys = rows.map(\.key)
+            visible.sort { a, b in
+                let ka = keys[a], kb = keys[b]
+                if ka != kb {
+                    // Missing values sort last in both directions.
+                    if ka == .missing { return false }
+                    if kb == .missing { return true }
+                    return ascending ? ka < kb : kb < ka
+                }
+                // The tie-breaker is always ascending, so reversing never shuffles ties.
+                return rowKeys[a] < rowKeys[b]
+            }
+        }
+        order = visible
+
+        if let key = selectedKey, let position = order.firstIndex(where: { rows[$0].key == key }) {
+            cursor = position
+        } else if order.isEmpty {
+            cursor = 0
+        } else {
+            cursor = max(0, min(previousCursor, order.count - 1))
+            selectedKey = rows[order[cursor]].key
+        }
+        top = max(0, min(top, cursor))
+    }
+
+    private func matches(index: Int, needle: String, dynamicColumns: [Column<Row>], context: CellContext) -> Bool {
+        if haystacks[index].contains(needle) { return true }
+        for column in dynamicColumns where column.text(rows[index], context).lowercased().contains(needle) {
+            return true
+        }
+        return false
+    }
+
+    public static func == (lhs: Table, rhs: Table) -> Bool {
+        lhs.rows == rhs.rows && lhs.sort == rhs.sort && lhs.filter == rhs.filter && lhs.order == rhs.order
+            && lhs.cursor == rhs.cursor && lhs.top == rhs.top && lhs.selectedKey == rhs.selectedKey
+    }
+}
