@@ -21,7 +21,7 @@ public struct Canvas: Sendable, Hashable {
     }
 
     /// The cell at column `x`, row `y`; a blank cell outside the grid.
-    public subscript(x: Int, y: Int) -> Cell {
+    public subscript(x x: Int, y y: Int) -> Cell {
         guard contains(x: x, y: y) else { return .blank }
         return cells[y * width + x]
     }
@@ -50,7 +50,7 @@ public struct Canvas: Sendable, Hashable {
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, role: StyleRole) -> Int {
         guard y >= 0 && y < height && x < width else { return 0 }
-        var limit = width - max(0, x)
+        var limit = width - x
         if let maxWidth { limit = min(limit, maxWidth) }
         guard limit > 0 else { return 0 }
         let safe = TerminalSafe.sanitize(text)

@@ -65,7 +65,7 @@ public struct Keymap: Sendable, Hashable {
         KeyBinding(keys: [.character("r")], command: .reverseSort, summary: "reverse sort"),
         KeyBinding(keys: [.character("y"), .character("c")], command: .copyID, summary: "copy certificate ID"),
         KeyBinding(keys: [.character("Y")], command: .copyRow, summary: "copy row as JSON"),
-        KeyBinding(keys: [.ctrl("r"), .character("R")], command: .refresh, summary: "refresh"),
+        KeyBinding(keys: [.character("R"), .ctrl("r")], command: .refresh, summary: "refresh"),
         KeyBinding(keys: [.character("a")], command: .allCertificates, summary: "all certificates (not yet)"),
         KeyBinding(keys: [.character("n")], command: .create, summary: "new certificate (not yet)"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "help"),

@@ -1,0 +1,93 @@
+import AtlasAPI
+import Testing
+@testable import CertBrowser
+
+/// The hostile-string corpus of tui-anchors.md §6, against the shared sanitiser and
+/// against the canvas, which sanitises again when writing cells.
+@Suite("Sanitiser corpus")
+struct SanitizerTests {
+    static let corpus: [(name: String, text: String)] = [
+        ("CSI colour", "\u{1B}[31mred\u{1B}[0m"),
+        ("CSI clear screen", "x\u{1B}[2Jy"),
+        ("CSI cursor move", "a\u{1B}[10;10Hb"),
+        ("device status report", "\u{1B}[6n"),
+        ("reset", "\u{1B}c"),
+        ("OSC 52 with BEL", "\u{1B}]52;c;cm0gLXJmIH4=\u{07}"),
+        ("OSC 52 with ST", "\u{1B}]52;c;cm0gLXJmIH4=\u{1B}\\"),
+        ("OSC 0 title with BEL", "\u{1B}]0;pwned\u{07}"),
+        ("OSC 0 title with ST", "\u{1B}]0;pwned\u{1B}\\"),
+        ("OSC 8 link with BEL", "\u{1B}]8;;http://evil.example\u{07}click\u{1B}]8;;\u{07}"),
+        ("OSC 8 link with ST", "\u{1B}]8;;http://evil.example\u{1B}\\click\u{1B}]8;;\u{1B}\\"),
+        ("unterminated OSC", "\u{1B}]52;c;AAAA and the rest of the frame"),
+        ("unterminated DCS", "\u{1B}Ptmux;\u{1B}\u{1B}]52;c;AAAA"),
+        ("8-bit CSI", "\u{9B}31mred"),
+        ("8-bit OSC", "\u{9D}0;title\u{9C}"),
+        ("NUL", "a\u{0}b"),
+        ("CR", "8:cr\rXX|"),
+        ("BS", "9:bs\u{8}\u{8}Z|"),
+        ("LF", "5:line\nbreak|"),
+        ("TAB", "a\tb"),
+        ("DEL", "a\u{7F}b"),
+        ("RLO", "abc\u{202E}fed"),
+        ("bidi isolate", "\u{2066}x\u{2069}"),
+        ("line separator", "a\u{2028}b\u{2029}c"),
+    ]
+
+    @Test(arguments: corpus.map(\.text))
+    func noControlSurvives(_ text: String) {
+        let safe = TerminalSafe.sanitize(text)
+        #expect(!safe.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
+        #expect(!safe.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+    }
+
+    @Test(arguments: corpus.map(\.text))
+    func canvasCellsHoldNoControls(_ text: String) {
+        var canvas = Canvas(width: 200, height: 1)
+        canvas.write(text, x: 0, y: 0, role: .normal)
+        for cell in canvas.row(0) {
+            guard case .grapheme(let character) = cell.content else { continue }
+            #expect(!character.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
+        }
+    }
+
+    @Test func escapesAreVisible() {
+        #expect(TerminalSafe.sanitize("\u{1B}[31mred") == "\\x1B[31mred")
+        #expect(TerminalSafe.sanitize("a\u{0}b") == "a\\x00b")
+        #expect(TerminalSafe.sanitize("8:cr\rXX|") == "8:cr\\x0DXX|")
+        #expect(TerminalSafe.sanitize("\u{9B}31m") == "\\x9B31m")
+        #expect(TerminalSafe.sanitize("abc\u{202E}fed") == "abc\\u{202E}fed")
+        #expect(TerminalSafe.sanitize("a\tb") == "a\\x09b")
+    }
+
+    @Test func printableTextIsKept() {
+        for text in ["alice", "田中太郎", "👨‍👩‍👧‍👦", "Zu\u{308}rich", "[red]tag[-]", "CN=a,O=b"] {
+            #expect(TerminalSafe.sanitize(text) == text)
+        }
+    }
+
+    @Test func sanitisingTwiceChangesNothing() {
+        for (_, text) in Self.corpus {
+            let once = TerminalSafe.sanitize(text)
+            #expect(TerminalSafe.sanitize(once) == once)
+        }
+    }
+
+    @Test func tenKilobyteStringIsCutAndSafe() {
+        let text = String(repeating: "A\u{1B}[2J日", count: 2_000)
+        #expect(text.utf8.count > 10_000)
+        let safe = TerminalSafe.sanitize(text)
+        #expect(!safe.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
+        var canvas = Canvas(width: 80, height: 1)
+        let written = canvas.write(text, x: 0, y: 0, role: .normal)
+        #expect(written <= 80)
+        #expect(canvas.line(0).hasSuffix("…"))
+    }
+
+    @Test func invalidUTF8DecodedLossilyIsSafe() {
+        let bytes: [UInt8] = [0x61, 0xFF, 0x1B, 0x5B, 0x32, 0x4A, 0xC3]
+        let text = String(decoding: bytes, as: UTF8.self)
+        let safe = TerminalSafe.sanitize(text)
+        #expect(safe.contains("\u{FFFD}"))
+        #expect(!safe.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
+    }
+}

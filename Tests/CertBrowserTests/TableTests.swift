@@ -1,0 +1,209 @@
+import AtlasAPI
+import Foundation
+import Testing
+@testable import CertBrowser
+
+@Suite("Table model")
+struct TableTests {
+    static let context = CellContext(now: Fixture.now, policy: .default, ascii: false)
+
+    static func row(_ id: UInt64, _ subject: String, expiresIn: TimeInterval, created: TimeInterval? = -30 * 86_400) -> CertificateTableRow {
+        let notAfter = Fixture.now.addingTimeInterval(expiresIn)
+        return CertificateTableRow(certificate: Certificate(
+            id: CertificateID(id), subject: subject, createdAt: created.map { Fixture.now.addingTimeInterval($0) },
+            notAfter: notAfter, groupId: "g"))
+    }
+
+    /// Rows designed so that every column sorts differently from the ID order, with ties.
+    static let rows: [CertificateTableRow] = [
+        row(30, "CN=bravo", expiresIn: 10 * 86_400, created: -10 * 86_400),
+        row(10, "CN=alpha", expiresIn: 40 * 86_400, created: -50 * 86_400),
+        row(20, "cn=Charlie", expiresIn: 2 * 86_400, created: nil),
+        row(UInt64.max, "CN=alpha", expiresIn: 10 * 86_400, created: -20 * 86_400),
+        row(9_223_372_036_854_775_808, "CN=delta", expiresIn: -3_600, created: -5 * 86_400),
+    ]
+
+    static func ids(_ table: Table<CertificateTableRow>) -> [UInt64] {
+        table.visibleRows.map(\.certificate.id.value)
+    }
+
+    static let expectations: [(ColumnID, [UInt64])] = [
+        (.certificateID, [10, 20, 30, 9_223_372_036_854_775_808, UInt64.max]),
+        // Case-insensitive; "CN=alpha" ties break by ID.
+        (.subject, [10, UInt64.max, 30, 20, 9_223_372_036_854_775_808]),
+        // Missing creation date sorts last in both directions.
+        (.created, [10, UInt64.max, 30, 9_223_372_036_854_775_808, 20]),
+        (.expires, [9_223_372_036_854_775_808, 20, 30, UInt64.max, 10]),
+        (.timeLeft, [9_223_372_036_854_775_808, 20, 30, UInt64.max, 10]),
+        // Urgency: expired, critical, then the warnings (tie by ID), then ok.
+        (.status, [9_223_372_036_854_775_808, 20, 30, UInt64.max, 10]),
+    ]
+
+    @Test(arguments: expectations.map(\.0))
+    func sortsAscendingByTypedValue(_ column: ColumnID) throws {
+        let expected = try #require(Self.expectations.first { $0.0 == column }).1
+        let table = Table(rows: Self.rows, sort: TableSort(column: column, ascending: true), context: Self.context)
+        #expect(Self.ids(table) == expected)
+    }
+
+    @Test(arguments: expectations.map(\.0))
+    func sortsDescendingKeepingTiesAscendingAndMissingLast(_ column: ColumnID) throws {
+        let ascending = try #require(Self.expectations.first { $0.0 == column }).1
+        let table = Table(rows: Self.rows, sort: TableSort(column: column, ascending: false), context: Self.context)
+        let descending = Self.ids(table)
+        #expect(descending != ascending)
+        #expect(Set(descending) == Set(ascending))
+        if column == .created {
+            #expect(descending.last == 20)
+        }
+        if column == .subject {
+            // The two "CN=alpha" rows keep ID order when reversed.
+            let alphas = descending.filter { $0 == 10 || $0 == UInt64.max }
+            #expect(alphas == [10, UInt64.max])
+        }
+    }
+
+    @Test func everyColumnOfEveryTableHasADistinctID() {
+        #expect(Set(CertificateTableRow.columns.map(\.id)).count == CertificateTableRow.columns.count)
+        #expect(Set(UserRow.columns.map(\.id)).count == UserRow.columns.count)
+        #expect(Set(ProjectRow.columns.map(\.id)).count == ProjectRow.columns.count)
+    }
+
+    @Test func selectionFollowsTheItemAcrossSortAndReload() {
+        var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
+        table.move(by: 2, pageHeight: 10)
+        #expect(table.selectedKey == .certificate(CertificateID(30)))
+        table.setSort(TableSort(column: .expires, ascending: false), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 30)
+        // Reload with the rows in another order and one row removed.
+        table.setRows(Array(Self.rows.reversed().dropFirst()), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 30)
+    }
+
+    @Test func selectionMovesToTheSamePositionWhenItsRowDisappears() {
+        var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
+        table.move(by: 1, pageHeight: 10)
+        #expect(table.selectedRow?.certificate.id.value == 20)
+        table.setRows(Self.rows.filter { $0.certificate.id.value != 20 }, context: Self.context)
+        #expect(table.cursor == 1)
+        #expect(table.selectedRow?.certificate.id.value == 30)
+    }
+
+    @Test func filterIsIncrementalAndCaseInsensitiveAcrossColumns() {
+        var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
+        table.setFilter("ALPHA", context: Self.context)
+        #expect(Self.ids(table) == [10, UInt64.max])
+        table.setFilter("charlie", context: Self.context)
+        #expect(Self.ids(table) == [20])
+        // Dynamic columns match too: status words and time left.
+        table.setFilter("expired", context: Self.context)
+        #expect(Self.ids(table) == [9_223_372_036_854_775_808])
+        table.setFilter("18446744073709551615", context: Self.context)
+        #expect(Self.ids(table) == [UInt64.max])
+        table.setFilter("no such thing", context: Self.context)
+        #expect(table.order.isEmpty)
+        #expect(table.selectedRow == nil)
+        table.setFilter("", context: Self.context)
+        #expect(table.order.count == Self.rows.count)
+    }
+
+    @Test func filterKeepsTheSelectionWhenItStillMatches() {
+        var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
+        table.jump(toEnd: true, pageHeight: 10)
+        #expect(table.selectedRow?.certificate.id.value == UInt64.max)
+        table.setFilter("alpha", context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == UInt64.max)
+        table.setFilter("", context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == UInt64.max)
+    }
+
+    @Test func movementClampsAndScrolls() {
+        let many = (1...50).map { Self.row(UInt64($0), "CN=\($0)", expiresIn: Double($0) * 86_400) }
+        var table = Table(rows: many, sort: TableSort(column: .certificateID), context: Self.context)
+        table.move(by: -5, pageHeight: 10)
+        #expect(table.cursor == 0)
+        table.move(by: 25, pageHeight: 10)
+        #expect(table.cursor == 25)
+        #expect(table.visibleTop(height: 10) == 16)
+        table.move(by: 100, pageHeight: 10)
+        #expect(table.cursor == 49)
+        #expect(table.visibleTop(height: 10) == 40)
+        table.jump(toEnd: false, pageHeight: 10)
+        #expect(table.visibleTop(height: 10) == 0)
+    }
+
+    @Test func sorting100000RowsIsFast() {
+        var generator = SplitMix(seed: 7)
+        let rows = (0..<100_000).map { index in
+            Self.row(generator.next(), "CN=user\(index % 977)", expiresIn: Double(generator.next() % 10_000_000))
+        }
+        var table = Table(rows: rows, sort: TableSort(column: .certificateID), context: Self.context)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            table.setSort(TableSort(column: .expires, ascending: false), context: Self.context)
+            table.setSort(TableSort(column: .subject), context: Self.context)
+        }
+        #expect(table.order.count == 100_000)
+        // Generous for a debug build on a shared 2-core machine; a comparator that
+        // formats strings or a quadratic sort takes far longer.
+        #expect(elapsed < .seconds(10))
+        let subjects = table.visibleRows.prefix(1_000).map { $0.certificate.subject.lowercased() }
+        #expect(subjects == subjects.sorted())
+    }
+}
+
+@Suite("Column fitting")
+struct ColumnLayoutTests {
+    static let specs = [
+        ColumnLayout.Spec(natural: 19, minWidth: 19, priority: 0, essential: true, flexible: false),   // ID
+        ColumnLayout.Spec(natural: 40, minWidth: 10, priority: 3, essential: false, flexible: true),   // subject
+        ColumnLayout.Spec(natural: 16, minWidth: 16, priority: 5, essential: false, flexible: false),  // created
+        ColumnLayout.Spec(natural: 16, minWidth: 16, priority: 4, essential: false, flexible: false),  // expires
+        ColumnLayout.Spec(natural: 14, minWidth: 10, priority: 0, essential: true, flexible: false),   // time left
+        ColumnLayout.Spec(natural: 10, minWidth: 8, priority: 1, essential: false, flexible: false),   // status
+    ]
+
+    @Test func everythingFitsWhenWide() {
+        let placed = ColumnLayout.fit(Self.specs, available: 200)
+        #expect(placed.map(\.index) == [0, 1, 2, 3, 4, 5])
+        #expect(placed.map(\.width) == [19, 40, 16, 16, 14, 10])
+    }
+
+    @Test(arguments: [
+        (120, [0, 1, 2, 3, 4, 5]),
+        (100, [0, 1, 2, 3, 4, 5]),
+        (80, [0, 1, 3, 4, 5]),
+        (60, [0, 1, 4, 5]),
+        (50, [0, 4, 5]),
+        (40, [0, 4]),
+        (20, [0, 4]),
+    ])
+    func dropsLowPriorityColumnsFirst(_ width: Int, _ expected: [Int]) {
+        let placed = ColumnLayout.fit(Self.specs, available: width)
+        #expect(placed.map(\.index) == expected)
+        if width >= 40 {
+            #expect(placed.last.map { $0.x + $0.width } ?? 0 <= width)
+        }
+    }
+
+    @Test func flexibleColumnsShrinkBeforeOthersDrop() {
+        let placed = ColumnLayout.fit(Self.specs, available: 90)
+        let subject = placed.first { $0.index == 1 }
+        #expect(subject != nil)
+        #expect((subject?.width ?? 0) < 40)
+        #expect((subject?.width ?? 0) >= 10)
+    }
+}
+
+/// A tiny deterministic generator so the performance test's data is reproducible.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
