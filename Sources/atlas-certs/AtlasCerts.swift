@@ -13,6 +13,6 @@ struct AtlasCerts: AsyncParsableCommand {
             MONGODB_ATLAS_CLIENT_SECRET), then the Atlas CLI's config.toml. Try it with no account: atlas-certs demo
             """,
         version: AtlasCertsVersion.current,
-        subcommands: [ListCommand.self]
+        subcommands: [ListCommand.self, DemoCommand.self]
     )
 }

@@ -36,14 +36,13 @@ struct Session {
         let authorizer: any RequestAuthorizer
         switch credentials {
         case .apiKey(let publicKey, let privateKey):
-            authorizer = DigestAuthorizer(username: publicKey, password: privateKey)
+            authorizer = DigestAuthorizer(publicKey: publicKey, privateKey: privateKey)
         case .serviceAccount(let clientID, let clientSecret):
             authorizer = ServiceAccountAuthorizer(clientID: clientID, clientSecret: clientSecret,
                                                   tokenURL: configuration.baseURL + "/api/oauth/token", transport: transport)
         }
-        let verbose = options.verbose
-        let client = AtlasClient(configuration: configuration, transport: transport, authorizer: authorizer,
-                                 events: verbose ? { event in Session.log(event) } : nil)
+        let logger: (@Sendable (ClientEvent) -> Void)? = options.verbose ? { @Sendable event in Session.log(event) } : nil
+        let client = AtlasClient(configuration: configuration, transport: transport, authorizer: authorizer, events: logger)
         return Session(client: client, transport: transport, defaultProjectID: defaultProjectID, defaultOrganizationID: defaultOrganizationID)
     }
 

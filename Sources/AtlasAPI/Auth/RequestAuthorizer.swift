@@ -30,6 +30,15 @@ public protocol RequestAuthorizer: Sendable {
     /// dropped); false when the 401 is a real authentication failure.
     func shouldRetry(after response: HTTPResponse, attempt: AuthorizationAttempt) async throws -> Bool
 
+    /// Called when `attempt` ended without a 401: another status, or no response at all
+    /// (`status` nil: a network error or cancellation). Lets the Digest authorizer release
+    /// requests that wait for a challenge which will not come.
+    func attemptEnded(_ attempt: AuthorizationAttempt, status: Int?) async
+
     /// True for service-account (OAuth) credentials; used to word error messages.
     var isServiceAccount: Bool { get }
+}
+
+extension RequestAuthorizer {
+    public func attemptEnded(_ attempt: AuthorizationAttempt, status: Int?) async {}
 }

@@ -39,7 +39,7 @@ extension AtlasClient {
             events?(.requestSent(method: method.rawValue, path: fullPath))
             let response: HTTPResponse
             do {
-                response = try await transport.send(request)
+                response = try await exchange(request, attempt: attempt)
             } catch let error as TransportError {
                 if isIdempotent, error.failure.isTransient, attempts < configuration.retry.maxAttempts {
                     let delay = configuration.retry.backoff(retry: attempts)
@@ -89,6 +89,19 @@ extension AtlasClient {
             throw ErrorMapping.error(for: response, endpoint: endpoint, host: configuration.host,
                                      attempts: response.status == 429 ? rateLimitRetries + 1 : max(attempts, 1),
                                      usingServiceAccount: authorizer.isServiceAccount)
+        }
+    }
+
+    /// One HTTP exchange; tells the authorizer how an attempt ended unless it was a 401
+    /// (which `shouldRetry` handles).
+    private func exchange(_ request: HTTPRequest, attempt: AuthorizationAttempt) async throws -> HTTPResponse {
+        do {
+            let response = try await transport.send(request)
+            if response.status != 401 { await authorizer.attemptEnded(attempt, status: response.status) }
+            return response
+        } catch {
+            await authorizer.attemptEnded(attempt, status: nil)
+            throw error
         }
     }
 

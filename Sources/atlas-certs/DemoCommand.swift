@@ -1,0 +1,67 @@
+import ArgumentParser
+import AtlasAPI
+import AtlasSimulator
+import Foundation
+
+/// `atlas-certs demo`: everything on an embedded Atlas simulator with generated data,
+/// no account and nothing to configure.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Try atlas-certs on an embedded Atlas simulator with generated data (no account needed).",
+        discussion: """
+            Starts the Atlas simulator on 127.0.0.1 with a demo organization and lists every \
+            Atlas-managed certificate in it, soonest expiry first. The simulator speaks the real \
+            Atlas API (Digest authentication, pagination, Atlas error bodies), so this exercises \
+            the same code that talks to cloud.mongodb.com.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.short, .long], help: "Output format: table, json, csv or ndjson.")
+    var output: OutputFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Generate a larger organization from this seed instead of the demo data.", valueName: "seed"))
+    var seed: UInt64?
+
+    func run() async throws {
+        let now = Date()
+        let data = seed.map { SimulatorData.generate(seed: $0, now: now, organizations: 2, projectsPerOrganization: 5, usersPerProject: 20) }
+            ?? SimulatorData.demo(now: now)
+        let simulator: AtlasSimulator
+        do {
+            simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
+        } catch {
+            Console.err("atlas-certs: could not start the demo simulator on 127.0.0.1: \(Console.message(for: error))")
+            throw ExitCode(1)
+        }
+        let credentials = simulator.configuration.credentials
+        let session: Session
+        do {
+            session = try Session.open(baseURL: simulator.baseURL,
+                                       credentials: .apiKey(publicKey: credentials.publicKey, privateKey: Secret(credentials.privateKey)),
+                                       options: global)
+        } catch {
+            try? await simulator.shutdown()
+            Console.err("atlas-certs: \(Console.message(for: error))")
+            throw ExitCode(1)
+        }
+        var failure: (any Error)?
+        do {
+            var rows: [CertificateRow] = []
+            for project in try await session.client.projects() {
+                rows += try await session.client.certificateRows(project: project)
+            }
+            rows.sort(by: CertificateRow.byExpiry)
+            Console.out(CertificateReport(rows: rows, now: Date()).render(output))
+        } catch {
+            failure = error
+        }
+        await session.transport.shutdown()
+        try? await simulator.shutdown()
+        if let failure {
+            Console.err("atlas-certs: \(Console.message(for: failure))")
+            throw ExitCode(1)
+        }
+    }
+}
