@@ -1,0 +1,42 @@
+import ArgumentParser
+import AtlasAPI
+import CertBrowser
+import Foundation
+import NcursesTerminal
+
+/// Runs the interactive browser on a client until the user quits.
+///
+/// The one place where the pure core meets the world: it owns the `State`, turns keys,
+/// ticks, resizes and network results into actions, performs the effects `reduce`
+/// returns, and paints what `render` draws. The terminal is restored on every way out:
+/// quit, a termination signal, a thrown error (crash signals restore it themselves).
+enum BrowserRuntime {
+    /// Opens the browser full-screen on `client` and returns when the user quits.
+    /// - Throws: `BrowserError` or `TerminalError` when the screen cannot open (printed
+    ///   by the caller, after the terminal is back to normal); `ExitCode(128 + signal)`
+    ///   after SIGINT, SIGTERM or SIGHUP, as shells expect.
+    @MainActor
+    static func run(client: AtlasClient, options: BrowserOptions) async throws {
+        let environment = options.environment
+        let mode: ClipboardMode
+        do {
+            mode = try ClipboardMode.resolve(flag: options.clipboard, environment: environment)
+        } catch {
+            throw BrowserError(message: error.message)
+        }
+        let path = environment["PATH"]
+        let findExecutable: @Sendable (String) -> String? = { ExecutableSearch.find($0, path: path) }
+        let plan = ClipboardPlan.choose(mode: mode, environment: ClipboardEnvironment(environment: environment),
+                                        findExecutable: findExecutable)
+
+        let terminal = try NcursesTerminal.start(NcursesTerminal.Configuration(
+            colorMode: options.color, palette: options.palette, ascii: options.ascii, environment: environment))
+        defer { terminal.restore() }
+        let clipboard = Clipboard(plan: plan, findExecutable: findExecutable,
+                                  writeToTerminal: { [weak terminal] bytes in terminal?.writeRaw(bytes) ?? false })
+        let session = BrowserSession(terminal: terminal, clipboard: clipboard, client: client, policy: options.policy)
+        let signal = await session.run()
+        terminal.restore()
+        if let signal { throw ExitCode(128 + signal) }
+    }
+}

@@ -1,0 +1,98 @@
+import AtlasAPI
+import CertBrowser
+import Foundation
+import NcursesTerminal
+
+/// One run of the browser: the state, the loop, and the effects in flight.
+@MainActor
+final class BrowserSession {
+    private let terminal: NcursesTerminal
+    private let clipboard: Clipboard
+    private let loads: LoadRunner
+    private let inbox = ActionInbox()
+    private var state: State
+    private var running: [RequestID: Task<Void, Never>] = [:]
+    private var copies: [Task<Void, Never>] = []
+    private var quitting = false
+
+    init(terminal: NcursesTerminal, clipboard: Clipboard, client: AtlasClient, policy: ExpiryPolicy) {
+        self.terminal = terminal
+        self.clipboard = clipboard
+        self.loads = LoadRunner(client: client, inbox: inbox)
+        self.state = State(policy: policy, viewport: terminal.size)
+    }
+
+    /// Runs until quit or a termination signal.
+    /// - Returns: the termination signal that ended the run, if one did.
+    func run() async -> Int32? {
+        dispatch(.resize(terminal.size))
+        dispatch(.start)
+        paint()
+        var signal: Int32?
+        while !quitting {
+            if let received = terminal.receivedSignal {
+                signal = received
+                break
+            }
+            if let event = terminal.nextEvent() {
+                handle(event)
+                // A burst (a paste, key repeat, a test typing fast) is one batch and
+                // one repaint.
+                var burst = 0
+                while !quitting, burst < 256, let more = terminal.pendingEvent() {
+                    handle(more)
+                    burst += 1
+                }
+            } else {
+                dispatch(.tick)
+            }
+            for action in inbox.drain() where !quitting {
+                dispatch(action)
+            }
+            if !quitting { paint() }
+            // Let main-actor work (copies in flight) run between frames.
+            await Task.yield()
+        }
+        for task in running.values { task.cancel() }
+        for task in copies { task.cancel() }
+        return signal
+    }
+
+    private func handle(_ event: TerminalEvent) {
+        switch event {
+        case .key(let key): dispatch(.key(key))
+        case .resize(let size): dispatch(.resize(size))
+        }
+    }
+
+    private func dispatch(_ action: Action) {
+        if let answered = action.answeredRequest { running[answered] = nil }
+        let effects = state.apply(action, now: Date())
+        for effect in effects { perform(effect) }
+    }
+
+    private func perform(_ effect: Effect) {
+        switch effect {
+        case .loadProjects, .loadUsers, .loadCertificates:
+            if let (id, task) = loads.start(effect) { running[id] = task }
+        case .cancel(let id):
+            running.removeValue(forKey: id)?.cancel()
+        case .copy(let text, let what):
+            let clipboard = clipboard
+            let inbox = inbox
+            copies.append(Task { @MainActor in
+                switch await clipboard.copy(text, what: what) {
+                case .copied(let message): inbox.post(.copied(message: message))
+                case .failed(let message): inbox.post(.copyFailed(message: message))
+                }
+            })
+        case .quit:
+            quitting = true
+        }
+    }
+
+    private func paint() {
+        let size = terminal.size
+        terminal.paint(render(state, size: size, now: Date(), options: terminal.renderOptions))
+    }
+}
