@@ -54,12 +54,11 @@ final class RequestProcessor: Sendable {
             method: request.method, path: "", segments: [], rawPath: request.rawPath, query: request.query,
             route: .other, status: nil, authenticated: false, authorizationScheme: scheme, fault: nil, date: now)
 
-        guard let segments = request.segments else {
-            return finish(AtlasErrorResponse.resourceNotFound(request.rawPath), entry: entry, now: now)
-        }
-        entry.segments = segments
-        entry.path = "/" + segments.joined(separator: "/")
-        let (route, version) = Route.match(method: request.method, segments: segments)
+        // A path with a malformed escape names nothing, but is still challenged first.
+        let segments = request.segments
+        entry.segments = segments ?? []
+        entry.path = segments.map { "/" + $0.joined(separator: "/") } ?? request.rawPath
+        let (route, version) = segments.map { Route.match(method: request.method, segments: $0) } ?? (.unknown, nil)
         entry.route = route.kind
 
         if route == .token {

@@ -29,11 +29,11 @@ final class CertificateAuthority: Sendable {
         self.keyType = keyType
         var rng = SystemRandomNumberGenerator()
         let identifier = hex(rng.next() & 0xFFFF_FFFF, digits: 8) + hex(rng.next(), digits: 16)
-        let name = try DistinguishedName {
-            OrganizationName("MongoDB Inc")
-            OrganizationalUnitName("Atlas")
-            CommonName(identifier)
-        }
+        // Atlas's issuer has CN first in DER order (openssl shows `CN=…, OU=Atlas, O=MongoDB
+        // Inc`; RFC 4514 text, which reverses DER order, reads `O=MongoDB Inc,OU=Atlas,CN=…`).
+        let name = Self.distinguishedName([
+            .init(type: "O", value: "MongoDB Inc"), .init(type: "OU", value: "Atlas"), .init(type: "CN", value: identifier),
+        ])
         let key: Certificate.PrivateKey
         switch keyType {
         case .p256: key = Certificate.PrivateKey(P256.Signing.PrivateKey())
@@ -77,7 +77,7 @@ final class CertificateAuthority: Sendable {
         let issued = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(serial), publicKey: publicKey,
             notValidBefore: notBefore, notValidAfter: notAfter, issuer: certificate.subject,
-            subject: try Self.subjectName(forUsername: username),
+            subject: Self.subjectName(forUsername: username),
             signatureAlgorithm: Self.signatureAlgorithm(for: keyType),
             extensions: try Certificate.Extensions {
                 Critical(KeyUsage(digitalSignature: true))
@@ -108,13 +108,21 @@ final class CertificateAuthority: Sendable {
     }
 
     /// The subject for `username`: its own DN for DN usernames, else `CN=<username>`.
-    /// RDNs are stored least specific first, the reverse of the text order.
-    static func subjectName(forUsername username: String) throws -> DistinguishedName {
-        let attributes = DistinguishedNameText.subjectAttributes(forUsername: username)
-        return DistinguishedName(
+    static func subjectName(forUsername username: String) -> DistinguishedName {
+        distinguishedName(DistinguishedNameText.subjectAttributes(forUsername: username))
+    }
+
+    /// Builds a name from attributes in text order. RDNs are stored least specific first,
+    /// the reverse of the text order. Values use PrintableString when they fit, as Atlas's
+    /// certificates do, and UTF8String otherwise (accents, CJK, `@`, `+`…).
+    static func distinguishedName(_ attributes: [DistinguishedNameText.Attribute]) -> DistinguishedName {
+        DistinguishedName(
             attributes.reversed().map { attribute in
-                RelativeDistinguishedName(
-                    RelativeDistinguishedName.Attribute(type: oid(for: attribute.type), utf8String: attribute.value))
+                let type = oid(for: attribute.type)
+                let value =
+                    (try? RelativeDistinguishedName.Attribute(type: type, printableString: attribute.value))
+                    ?? RelativeDistinguishedName.Attribute(type: type, utf8String: attribute.value)
+                return RelativeDistinguishedName(value)
             })
     }
 
