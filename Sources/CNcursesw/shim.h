@@ -93,6 +93,36 @@ static inline int cncursesw_restore_signal_handler(int signal_number, const stru
     return sigaction(signal_number, previous, NULL);
 }
 
+/* Installs a three-argument crash handler (SA_SIGINFO, on the alternate stack if one is
+ * set up, so a stack overflow can still be handled). */
+static inline int cncursesw_install_crash_handler(int signal_number, void (*handler)(int, siginfo_t *, void *), struct sigaction *previous) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    return sigaction(signal_number, &action, previous);
+}
+
+/* Runs the handler that was installed before ours (the Swift runtime's backtracer, for
+ * instance) and then makes sure the process dies of the signal: the default action is
+ * set and the signal raised, delivered as soon as this handler returns. A handler that
+ * merely returned would otherwise leave a crashed program running. */
+static inline void cncursesw_forward_crash(int signal_number, siginfo_t *info, void *context, const struct sigaction *previous) {
+    struct sigaction fallback;
+    sigaction(signal_number, previous, NULL);
+    if (previous->sa_flags & SA_SIGINFO) {
+        if (previous->sa_sigaction != NULL) previous->sa_sigaction(signal_number, info, context);
+    } else if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN && previous->sa_handler != NULL) {
+        previous->sa_handler(signal_number);
+    }
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(signal_number, &fallback, NULL);
+    raise(signal_number);
+}
+
 /* Copies everything in `from` (rewound first) to `to`; async-signal-safe (lseek, read,
  * write only), so the crash handler can replay captured stderr after endwin. */
 static inline void cncursesw_replay_fd(int from, int to) {

@@ -11,8 +11,9 @@ import Synchronization
 /// Termination signals (SIGINT, SIGTERM, SIGHUP) only set a flag: the input loop wakes
 /// at least every tick, sees it and leaves through the normal path, which restores the
 /// terminal. Crash signals cannot wait for the loop, so their handler calls `endwin`,
-/// puts back the real stderr (with whatever was captured) and re-raises into the
-/// previous handler (Swift's backtracer, or the default action), as htop does.
+/// puts back the real stderr (with whatever was captured), runs the previous handler
+/// (Swift's backtracer, which then prints on a normal screen) and dies of the signal,
+/// as htop does.
 ///
 /// All state is in atomics or in memory allocated once and never freed, because a
 /// signal handler may read nothing that could be moving.
@@ -57,7 +58,7 @@ enum SignalTrap {
             _ = cncursesw_install_signal_handler(signal, terminationHandler, previous + slot(signal))
         }
         for signal in crash {
-            _ = cncursesw_install_signal_handler(signal, crashHandler, previous + slot(signal))
+            _ = cncursesw_install_crash_handler(signal, crashHandler, previous + slot(signal))
         }
         // A clipboard helper that exits before reading its input must not kill us.
         _ = cncursesw_ignore_signal(SIGPIPE, previous + 9)
@@ -86,9 +87,8 @@ private let terminationHandler: @convention(c) (Int32) -> Void = { signal in
     SignalTrap.received.store(signal, ordering: .sequentiallyConsistent)
 }
 
-private let crashHandler: @convention(c) (Int32) -> Void = { signal in
+private let crashHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { signal, info, context in
     _ = endwin()
     SignalTrap.releaseStderr()
-    _ = cncursesw_restore_signal_handler(signal, SignalTrap.previous + SignalTrap.slot(signal))
-    _ = raise(signal)
+    cncursesw_forward_crash(signal, info, context, SignalTrap.previous + SignalTrap.slot(signal))
 }
