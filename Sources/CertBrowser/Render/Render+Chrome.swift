@@ -47,7 +47,8 @@ extension Renderer {
 
     func drawHeader(_ canvas: inout Canvas) {
         canvas.fill(x: 0, y: 0, width: canvas.width, role: .breadcrumb)
-        let right = position
+        // Stale rows are also dimmed, but a word survives any palette and NO_COLOR.
+        let right = isStale ? "STALE  " + position : position
         let rightWidth = TextWidth.of(right)
         let room = max(0, canvas.width - rightWidth - 3)
         canvas.write(" " + breadcrumbs.joined(separator: glyphs.crumbSeparator), x: 0, y: 0, maxWidth: room, role: .breadcrumb)
@@ -63,7 +64,7 @@ extension Renderer {
 
     /// The load state at the right of the message line: a spinner while loading,
     /// otherwise when the data was last refreshed.
-    var loadText: (String, StyleRole) {
+    func loadText(wide: Bool) -> (String, StyleRole) {
         let status = state.loadStatus(for: state.screen)
         if state.isScreenLoading {
             var text = glyphs.spinner(state.spinnerFrame) + " loading"
@@ -74,14 +75,24 @@ extension Renderer {
         guard let last = status.lastLoaded else {
             return status.failureMessage != nil ? ("not loaded", .stale) : ("", .normal)
         }
-        let ago = "updated \(UTCText.time(last)) UTC (\(TimeLeft.span(now.timeIntervalSince(last))) ago)"
+        let age = TimeLeft.span(now.timeIntervalSince(last))
+        let ago = wide ? "updated \(UTCText.time(last)) UTC (\(age) ago)" : "updated \(age) ago"
         return status.failureMessage != nil ? ("stale " + glyphs.dot + " " + ago, .stale) : (ago, .muted)
     }
 
+    /// The message line: the filter prompt or the last message on the left, the load
+    /// state on the right. An error that needs the whole line gets it: it says what to
+    /// do, and the header still says STALE.
     func drawMessageLine(y: Int, _ canvas: inout Canvas) {
-        let (load, loadRole) = loadText
+        let parts = messageParts
+        let (load, loadRole) = loadText(wide: canvas.width >= 100)
         let loadWidth = TextWidth.of(load)
-        let showLoad = loadWidth > 0 && loadWidth + 20 <= canvas.width
+        let partsWidth = parts.reduce(0) { $0 + TextWidth.of(TerminalSafe.sanitize($1.0)) + 2 }
+        let hasError = parts.contains { $0.1 == .error }
+        var showLoad = loadWidth > 0 && loadWidth + 20 <= canvas.width
+        if showLoad && hasError && !state.isEditingFilter && partsWidth + loadWidth + 2 > canvas.width {
+            showLoad = false
+        }
         let room = showLoad ? canvas.width - loadWidth - 2 : canvas.width
         if showLoad {
             canvas.write(load, x: canvas.width - loadWidth - 1, y: y, role: loadRole)
@@ -92,6 +103,16 @@ extension Renderer {
             canvas.write(" " + prompt, x: 0, y: y, maxWidth: room, role: .normal)
             return
         }
+        var x = 1
+        for (text, role) in parts where x < room {
+            x += canvas.write(text, x: x, y: y, maxWidth: room - x, role: role)
+            x += 2
+        }
+    }
+
+    /// What the left of the message line says: the active filter, then the last
+    /// message, or the reason the screen's data is stale.
+    var messageParts: [(String, StyleRole)] {
         var parts: [(String, StyleRole)] = []
         if !currentFilter.isEmpty {
             parts.append(("filter /" + currentFilter + " (Esc clears)", .normal))
@@ -101,11 +122,7 @@ extension Renderer {
         } else if let failure = state.loadStatus(for: state.screen).failureMessage {
             parts.append(("Load failed: \(failure) Press R to retry.", .error))
         }
-        var x = 1
-        for (text, role) in parts where x < room {
-            x += canvas.write(text, x: x, y: y, maxWidth: room - x, role: role)
-            x += 2
-        }
+        return parts
     }
 
     var currentFilter: String {

@@ -8,11 +8,9 @@ import Testing
 /// - A missing file fails with instructions, never passes silently.
 /// - `SNAPSHOT_RECORD=1` rewrites the file and still fails, so a recording run can
 ///   never be mistaken for a passing one; run again without it to compare.
-func assertSnapshot(
-    _ actual: String, named name: String, filePath: String = #filePath,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+func assertSnapshot(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    // This file is Tests/CertBrowserTests/Support/Snapshot.swift; Snapshots/ is beside Support/.
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Snapshots")
     let file = directory.appendingPathComponent(name + ".txt")
     let recording = ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1"
