@@ -94,7 +94,8 @@ struct PseudoTerminalTests {
         #expect(pty.waitFor(Array("X".utf8)))
         #expect(pty.output.count < 60, "repaint sent \(pty.output.count) bytes")
 
-        pty.type("\u{1B}[A")
+        // keypad(TRUE) put the terminal in application mode, where Up is ESC O A.
+        pty.type("\u{1B}OA")
         #expect(nextKey(terminal) == .key(.up))
         pty.type("q")
         #expect(nextKey(terminal) == .key(.character("q")))

@@ -69,16 +69,17 @@ public final class Clipboard {
             guard writeToTerminal(tmux ? OSC52.wrappedForTmux(sequence) : sequence) else {
                 return .failure("the terminal could not be written")
             }
+            // Short enough for the footer; OSC 52 has no answer, so say so.
             return .success(tmux
-                ? "with OSC 52 through tmux (needs tmux's allow-passthrough; the terminal cannot confirm it)"
-                : "with OSC 52 (the terminal cannot confirm it)")
+                ? "via OSC 52 in tmux (needs allow-passthrough; unconfirmed)"
+                : "via OSC 52 (terminal cannot confirm)")
         case .native(let tool):
             guard let path = findExecutable(tool.name) else { return .failure("not installed") }
             return describe(await ProcessRunner.run(executable: path, arguments: tool.arguments, input: text, timeout: timeout),
-                            success: "with \(tool.name)")
+                            success: "via \(tool.name)")
         case .command(let command):
             return describe(await ProcessRunner.run(executable: "/bin/sh", arguments: ["-c", command], input: text, timeout: timeout),
-                            success: "with \(ClipboardMode.commandVariable)")
+                            success: "via clipboard command")
         }
     }
 

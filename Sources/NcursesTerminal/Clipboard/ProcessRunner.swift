@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import Synchronization
 
@@ -18,6 +23,10 @@ public enum ProcessOutcome: Sendable, Hashable {
 public enum ProcessRunner {
     public static func run(executable: String, arguments: [String], input: String,
                            timeout: Duration) async -> ProcessOutcome {
+        // Writing to a helper that exits without reading raises SIGPIPE, which would kill
+        // the whole program; ignored process-wide, as SwiftNIO does, so the write just
+        // fails and the helper's exit status decides.
+        _ = signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -38,8 +47,6 @@ public enum ProcessRunner {
         } catch {
             return .failedToStart(TerminalText.visible(error.localizedDescription))
         }
-        // A program that exits without reading its input makes this write fail with
-        // EPIPE (SIGPIPE is ignored while the terminal runs); its exit status decides.
         let writer = stdin.fileHandleForWriting
         try? writer.write(contentsOf: Data(input.utf8))
         try? writer.close()
