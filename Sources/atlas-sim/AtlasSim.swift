@@ -10,13 +10,9 @@ struct AtlasSim: AsyncParsableCommand {
         commandName: "atlas-sim",
         abstract: "A local MongoDB Atlas Administration API simulator on 127.0.0.1.",
         discussion: """
-            Serves organizations, projects, database users and X.509 certificates under
-            /api/atlas/v1.0 and /api/atlas/v2 with Atlas's digest authentication. When ready it
-            prints its URL and the demo credentials as shell lines to paste, then runs until
-            SIGINT or SIGTERM.
+            Serves organizations, projects, database users and X.509 certificates under /api/atlas/v1.0 and /api/atlas/v2 with Atlas's digest authentication and OAuth service-account tokens. When ready it prints its URL and the demo credentials as shell lines to paste, then runs until SIGINT or SIGTERM.
 
-            Fault flags count authenticated API calls 1, 2, 3, ... (digest challenges and the
-            token endpoint are not counted); call k is faulted when k is a multiple of N.
+            Fault flags count authenticated API calls 1, 2, 3, ... (digest challenges and the token endpoint are not counted); call k is faulted when k is a multiple of N. Precedence when several apply: drop, fail, rate limit; truncation applies to whatever response remains.
             """)
 
     @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.")

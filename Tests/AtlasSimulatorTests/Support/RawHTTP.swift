@@ -47,24 +47,28 @@ enum RawHTTP {
     static func send(
         port: Int, method: String, target: String, headers: [(String, String)] = [], body: [UInt8] = []
     ) async throws -> RawHTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try blockingSend(port: port, method: method, target: target, headers: headers, body: body) })
-            }
-            thread.start()
+        try await onThread {
+            let fd = try connectSocket(port: port)
+            defer { close(fd) }
+            try sendAll(fd, requestBytes(port: port, method: method, target: target, headers: headers, body: body, keepAlive: false))
+            return try parse(readToEnd(fd))
         }
     }
 
-    private static func blockingSend(
-        port: Int, method: String, target: String, headers: [(String, String)], body: [UInt8]
-    ) throws -> RawHTTPResponse {
+    /// Runs blocking work on a fresh thread and awaits its result.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    static func connectSocket(port: Int) throws -> Int32 {
         #if os(Linux)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw RawHTTPError.connectFailed(errno) }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         #if !os(Linux)
@@ -78,33 +82,49 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw RawHTTPError.connectFailed(errno) }
+        guard connected == 0 else {
+            let error = errno
+            close(fd)
+            throw RawHTTPError.connectFailed(error)
+        }
+        return fd
+    }
 
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+    static func requestBytes(
+        port: Int, method: String, target: String, headers: [(String, String)], body: [UInt8], keepAlive: Bool
+    ) -> [UInt8] {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
-        let request = Array(head.utf8) + body
+        return Array(head.utf8) + body
+    }
+
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        #if os(Linux)
+        let flags = Int32(MSG_NOSIGNAL)
+        #else
+        let flags: Int32 = 0
+        #endif
         var sent = 0
-        while sent < request.count {
-            #if os(Linux)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let result = request[sent...].withUnsafeBytes { posixSend(fd, $0.baseAddress, $0.count, flags) }
+        while sent < bytes.count {
+            let result = bytes[sent...].withUnsafeBytes { posixSend(fd, $0.baseAddress, $0.count, flags) }
             guard result > 0 else { throw RawHTTPError.sendFailed(errno) }
             sent += result
         }
+    }
 
+    /// Reads until the peer closes (or the 30 s receive timeout).
+    static func readToEnd(_ fd: Int32) -> [UInt8] {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }  // EOF, reset or timeout: the response is what we have
+            if count <= 0 { break }
             received += buffer[..<count]
         }
-        return try parse(received)
+        return received
     }
 
     static func parse(_ bytes: [UInt8]) throws -> RawHTTPResponse {
