@@ -52,3 +52,36 @@ struct PathDecodingTests {
         }
     }
 }
+
+@Suite("Hostile names on the wire")
+struct HostileNameTests {
+    @Test("control characters travel JSON-escaped, never raw, and the hostile user's certs are reachable")
+    func escaped() async throws {
+        let data = SimulatorData.generate(seed: 3, now: Fixtures.now, organizations: 1, projectsPerOrganization: 1, usersPerProject: 2, includeHostileNames: true)
+        let user = try #require(data.users.first { $0.username.contains("\u{1B}") })
+        try await Harness.with(data: data) { harness in
+            let list = try await harness.digest("GET", "/api/atlas/v2/groups/\(user.groupId)/databaseUsers")
+            #expect(list.status == 200)
+            #expect(!list.body.contains(0x1B) && !list.body.contains(0x07) && !list.body.contains(0x0D))
+            #expect(list.text.contains("\\u001b"))
+            let names = try list.json()["results"]?.array?.compactMap { $0["username"]?.string }
+            #expect(names == [user.username])
+            let href = try #require(try list.json()["results"]?[0]?["links"]?[0]?["href"]?.string)
+            #expect(href.allSatisfy { $0.isASCII && !$0.isWhitespace && $0 != "\u{1B}" })
+            let encoded = String(href.split(separator: "/").last ?? "")
+            let certs = try await harness.digest("GET", "/api/atlas/v2/groups/\(user.groupId)/databaseUsers/\(encoded)/certs")
+            #expect(certs.status == 200)
+            #expect((try certs.json()["results"]?.array?.count ?? 0) > 0)
+        }
+    }
+
+    @Test("pretty=true pretty-prints the same content")
+    func pretty() async throws {
+        try await Harness.with { harness in
+            let compact = try await harness.digest("GET", "/api/atlas/v2/orgs")
+            let pretty = try await harness.digest("GET", "/api/atlas/v2/orgs?pretty=true")
+            #expect(pretty.text.contains("\n  "))
+            #expect(try pretty.json()["results"] == compact.json()["results"])
+        }
+    }
+}
