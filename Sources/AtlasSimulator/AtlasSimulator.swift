@@ -49,7 +49,7 @@ public final class AtlasSimulator: Sendable {
 
     // MARK: - Request log
 
-    /// Every request so far, in the order responses were decided.
+    /// Every request so far (the most recent 200,000), in the order responses were decided.
     public var requestLog: [LoggedRequest] { processor.log.entries }
 
     /// Requests per route kind; kinds never requested are absent.

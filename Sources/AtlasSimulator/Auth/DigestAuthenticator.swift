@@ -38,7 +38,12 @@ final class DigestAuthenticator: Sendable {
     private let publicKey: String
     private let privateKey: String
     private let lifetime: TimeInterval
-    private let nonces = Locked([String: NonceRecord]())
+    private struct NonceTable {
+        var records: [String: NonceRecord] = [:]
+        var issuedSincePrune = 0
+    }
+
+    private let nonces = Locked(NonceTable())
 
     init(publicKey: String, privateKey: String, lifetime: TimeInterval) {
         self.publicKey = publicKey
@@ -51,9 +56,17 @@ final class DigestAuthenticator: Sendable {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let nonce = Data(bytes).base64EncodedString()
-        nonces.withLock { nonces in
-            nonces = nonces.filter { now.timeIntervalSince($0.value.issued) <= lifetime }
-            nonces[nonce] = NonceRecord(issued: now, usedCounts: [])
+        let lifetime = lifetime
+        nonces.withLock { table in
+            // A client that challenges on every call (the Go digest library does) creates
+            // a nonce per request; forgetting expired ones every 1,024 challenges keeps the
+            // table bounded at amortised constant cost.
+            table.issuedSincePrune += 1
+            if table.issuedSincePrune >= 1_024 {
+                table.records = table.records.filter { now.timeIntervalSince($0.value.issued) <= lifetime }
+                table.issuedSincePrune = 0
+            }
+            table.records[nonce] = NonceRecord(issued: now, usedCounts: [])
         }
         return "Digest realm=\"\(Self.realm)\", domain=\"\", nonce=\"\(nonce)\", algorithm=MD5, qop=\"auth\", stale=\(stale)"
     }
@@ -71,14 +84,15 @@ final class DigestAuthenticator: Sendable {
         let ha2 = Self.md5Hex("\(method):\(target)")
         let expected = Self.md5Hex("\(ha1):\(nonce):\(ncText):\(cnonce):auth:\(ha2)")
         guard response.lowercased() == expected else { return .rejected(stale: false) }
-        return nonces.withLock { nonces in
+        let lifetime = lifetime
+        return nonces.withLock { table in
             // Signed correctly with a nonce we no longer know (expired and pruned, or from
             // before a restart): the credentials are right, so ask for a retry.
-            guard var record = nonces[nonce] else { return .rejected(stale: true) }
+            guard var record = table.records[nonce] else { return .rejected(stale: true) }
             if now.timeIntervalSince(record.issued) > lifetime { return .rejected(stale: true) }
             // A repeated nc is a replay, not staleness.
             guard record.usedCounts.insert(nc).inserted else { return .rejected(stale: false) }
-            nonces[nonce] = record
+            table.records[nonce] = record
             return .accepted
         }
     }

@@ -42,7 +42,12 @@ public struct LoggedRequest: Sendable, Hashable {
 }
 
 /// The log and per-route counters.
+///
+/// The log keeps the most recent `maximumEntries` requests so a long benchmark or demo
+/// session cannot grow it without bound; the counters stay exact.
 final class RequestLog: Sendable {
+    static let maximumEntries = 200_000
+
     private struct State {
         var entries: [LoggedRequest] = []
         var counts: [RouteKind: Int] = [:]
@@ -54,6 +59,10 @@ final class RequestLog: Sendable {
         state.withLock { state in
             state.entries.append(entry)
             state.counts[entry.route, default: 0] += 1
+            // Trim in chunks so the cost per request stays constant.
+            if state.entries.count >= Self.maximumEntries + Self.maximumEntries / 10 {
+                state.entries.removeFirst(state.entries.count - Self.maximumEntries)
+            }
         }
     }
 
