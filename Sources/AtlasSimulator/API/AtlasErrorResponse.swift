@@ -46,7 +46,7 @@ enum AtlasErrorResponse {
         let body = Body(
             badRequestDetail: violations.map { BadRequestDetail(fields: $0) }, detail: detail, error: status,
             errorCode: code, parameters: parameters, reason: reasonPhrase(status))
-        // Encoding these plain values cannot fail; the fallback keeps Sources free of `try!`.
+        // Encoding these plain values cannot fail; the fallback avoids a forced try in Sources.
         let bytes = (try? AtlasJSON.encoder().encode(body)).map(Array.init)
             ?? Array("{\"error\":\(status),\"errorCode\":\"\(code)\"}".utf8)
         return SimulatorResponse(

@@ -23,7 +23,7 @@ indirect enum JSON: Equatable, Sendable {
     static func parse(_ bytes: [UInt8]) throws -> JSON {
         var parser = Parser(bytes: bytes)
         let value = try parser.value()
-        parser.skipWhitespace()
+        parser.consumeWhitespace()
         guard parser.index == bytes.count else { throw ParseError(offset: parser.index, message: "trailing bytes") }
         return value
     }
@@ -83,14 +83,14 @@ indirect enum JSON: Equatable, Sendable {
         let bytes: [UInt8]
         var index = 0
 
-        mutating func skipWhitespace() {
+        mutating func consumeWhitespace() {
             while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
         }
 
         func fail(_ message: String) -> ParseError { ParseError(offset: index, message: message) }
 
         mutating func value() throws -> JSON {
-            skipWhitespace()
+            consumeWhitespace()
             guard index < bytes.count else { throw fail("unexpected end") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object()
@@ -114,17 +114,17 @@ indirect enum JSON: Equatable, Sendable {
         mutating func object() throws -> JSON {
             index += 1
             var members: [Member] = []
-            skipWhitespace()
+            consumeWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
-                skipWhitespace()
+                consumeWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected key") }
                 let key = try string()
-                skipWhitespace()
+                consumeWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected :") }
                 index += 1
                 members.append(Member(key: key, value: try value()))
-                skipWhitespace()
+                consumeWhitespace()
                 guard index < bytes.count else { throw fail("unterminated object") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
@@ -135,11 +135,11 @@ indirect enum JSON: Equatable, Sendable {
         mutating func array() throws -> JSON {
             index += 1
             var items: [JSON] = []
-            skipWhitespace()
+            consumeWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
                 items.append(try value())
-                skipWhitespace()
+                consumeWhitespace()
                 guard index < bytes.count else { throw fail("unterminated array") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
