@@ -64,7 +64,10 @@ extension AtlasClient {
                 return response
             case 401:
                 // The first 401 of a Digest exchange is a challenge, never an error.
-                if authRetries < 3, try await authorizer.shouldRetry(after: response, attempt: attempt) {
+                // Always consulted, so the authorizer sees every challenge (and releases
+                // requests waiting for one); the cap stops a server that never accepts.
+                let retry = try await authorizer.shouldRetry(after: response, attempt: attempt)
+                if retry && authRetries < 3 {
                     authRetries += 1
                     if attempt.header != nil { attempts -= 1 }
                     continue

@@ -37,7 +37,11 @@ enum ErrorMapping {
             var parts = ["HTTP \(status)"]
             if let errorCode { parts.append(errorCode) } else if !response.reason.isEmpty { parts.append(response.reason) }
             var text = parts.joined(separator: " ")
-            if let detail, !detail.isEmpty { text += ": " + detail }
+            if let detail, !detail.isEmpty {
+                text += ": " + detail
+                // The advice follows after ". "; do not double the server's own full stop.
+                while text.hasSuffix(".") { text.removeLast() }
+            }
             return text
         }()
         func make(_ kind: AtlasError.Kind, _ advice: String) -> AtlasError {

@@ -77,7 +77,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Maps the many error types of NIO and AsyncHTTPClient onto the few cases a user can act on.
     static func translate(_ error: any Error, host url: String, afterHead: Bool) -> any Error {
         if error is CancellationError { return error }
-        let host = URLComponents(string: url)?.host ?? url
+        let components = URLComponents(string: url)
+        let host = (components?.host ?? url) + (components?.port.map { ":\($0)" } ?? "")
         if let clientError = error as? HTTPClientError {
             switch clientError {
             case .cancelled, .requestStreamCancelled:
