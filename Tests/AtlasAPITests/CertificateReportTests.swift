@@ -79,7 +79,7 @@ struct CertificateReportTests {
         let lines = CertificateReport(rows: rows, now: Self.now).table().split(separator: "\n").map(String.init)
         let createdColumn = lines.dropFirst().compactMap { line -> Int? in
             guard let start = line.range(of: "2026-") else { return nil }
-            return DisplayWidth.of(String(line[..<start.lowerBound]))
+            return TextWidth.of(String(line[..<start.lowerBound]))
         }
         #expect(createdColumn.count == 2)
         #expect(Set(createdColumn).count == 1)

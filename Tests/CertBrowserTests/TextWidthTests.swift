@@ -1,3 +1,4 @@
+import AtlasAPI
 import Testing
 @testable import CertBrowser
 

@@ -50,11 +50,11 @@ public struct CertificateReport: Sendable {
             return cells
         }
         let widths = header.indices.map { column in
-            ([header[column]] + body.map { $0[column] }).map(DisplayWidth.of).max() ?? 0
+            ([header[column]] + body.map { $0[column] }).map { TextWidth.of($0) }.max() ?? 0
         }
         func line(_ cells: [String]) -> String {
             cells.indices.map { index in
-                index == cells.count - 1 ? cells[index] : DisplayWidth.pad(cells[index], to: widths[index])
+                index == cells.count - 1 ? cells[index] : TextFit.padded(cells[index], to: widths[index])
             }.joined(separator: "  ") + "\n"
         }
         return line(header) + body.map(line).joined()

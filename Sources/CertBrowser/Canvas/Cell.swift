@@ -1,3 +1,5 @@
+import AtlasAPI
+
 /// One terminal cell: what to draw there and in which role.
 ///
 /// A wide grapheme (CJK, emoji) occupies two cells: the first holds the grapheme, the

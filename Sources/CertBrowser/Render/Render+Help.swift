@@ -1,3 +1,4 @@
+import AtlasAPI
 /// The help overlay, generated from the keymap so it always tells the truth.
 extension Renderer {
     func drawHelp(_ canvas: inout Canvas) {

@@ -1,3 +1,4 @@
+import AtlasAPI
 import Foundation
 
 /// The column a table is sorted by, and which way.
