@@ -10,15 +10,21 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Try atlas-certs on an embedded Atlas simulator with generated data (no account needed).",
         discussion: """
-            Starts the Atlas simulator on 127.0.0.1 with a demo organization and lists every \
-            Atlas-managed certificate in it, soonest expiry first. The simulator speaks the real \
-            Atlas API (Digest authentication, pagination, Atlas error bodies), so this exercises \
-            the same code that talks to cloud.mongodb.com.
+            Starts the Atlas simulator on 127.0.0.1 with a demo organization and opens the \
+            certificate browser on it (press ? for every key, q to quit). With --list, or when \
+            stdout is not a terminal, prints every Atlas-managed certificate instead, soonest \
+            expiry first. The simulator speaks the real Atlas API (Digest authentication, \
+            pagination, Atlas error bodies), so this exercises the same code that talks to \
+            cloud.mongodb.com.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    /// The browser's own options (clipboard, colour, thresholds) and the global ones.
+    @OptionGroup var browser: BrowseCommand
 
-    @Option(name: [.short, .long], help: "Output format: table, json, csv or ndjson.")
+    @Flag(name: .long, help: "Print the certificates instead of opening the browser.")
+    var list = false
+
+    @Option(name: [.short, .long], help: "Output format with --list: table, json, csv or ndjson.")
     var output: OutputFormat = .table
 
     @Option(name: .long, help: ArgumentHelp("Generate a larger organization from this seed instead of the demo data.", valueName: "seed"))
@@ -40,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             session = try Session.open(baseURL: simulator.baseURL,
                                        credentials: .apiKey(publicKey: credentials.publicKey, privateKey: Secret(credentials.privateKey)),
-                                       options: global)
+                                       options: browser.global)
         } catch {
             try? await simulator.shutdown()
             Console.err("atlas-certs: \(Console.message(for: error))")
@@ -48,20 +54,30 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var failure: (any Error)?
         do {
-            var rows: [CertificateRow] = []
-            for project in try await session.client.projects() {
-                rows += try await session.client.certificateRows(project: project)
+            if !list && Console.stdoutIsTerminal {
+                try await BrowserRuntime.run(client: session.client, options: try browser.options)
+            } else {
+                try await printAll(session.client)
             }
-            rows.sort(by: CertificateRow.byExpiry)
-            Console.out(CertificateReport(rows: rows, now: Date()).render(output))
         } catch {
             failure = error
         }
         await session.transport.shutdown()
         try? await simulator.shutdown()
         if let failure {
+            if let exit = failure as? ExitCode { throw exit }
             Console.err("atlas-certs: \(Console.message(for: failure))")
             throw ExitCode(1)
         }
+    }
+
+    /// Every certificate of the demo organization, soonest expiry first.
+    private func printAll(_ client: AtlasClient) async throws {
+        var rows: [CertificateRow] = []
+        for project in try await client.projects() {
+            rows += try await client.certificateRows(project: project)
+        }
+        rows.sort(by: CertificateRow.byExpiry)
+        Console.out(CertificateReport(rows: rows, now: Date(), policy: try browser.policy()).render(output))
     }
 }
