@@ -80,6 +80,19 @@ struct TableTests {
         #expect(table.selectedRow?.certificate.id.value == 30)
     }
 
+    @Test func untouchedSelectionStaysOnTheTopRowWhileResultsArrive() {
+        var table = Table(rows: Array(Self.rows.prefix(2)), sort: TableSort(column: .expires), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 30)
+        // More rows arrive and sort above it: the cursor stays on the (new) top row.
+        table.setRows(Self.rows, context: Self.context)
+        #expect(table.cursor == 0)
+        #expect(table.selectedRow?.certificate.id.value == 9_223_372_036_854_775_808)
+        // Once the user moves, the selection follows the item instead.
+        table.move(by: 1, pageHeight: 10)
+        table.setRows(Array(Self.rows.reversed()), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 20)
+    }
+
     @Test func selectionMovesToTheSamePositionWhenItsRowDisappears() {
         var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
         table.move(by: 1, pageHeight: 10)

@@ -31,6 +31,10 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     public private(set) var top: Int
     /// The key of the selected row; nil only while no row is visible.
     public private(set) var selectedKey: RowKey?
+    /// False until the user moves the selection. Until then the cursor stays on the top
+    /// row while results arrive and re-sort the table, so the first screen opens on the
+    /// most urgent row rather than on whichever row happened to come first.
+    public private(set) var userSelected = false
     /// Lower-cased text of the columns whose text does not change with time, per row.
     private var haystacks: [String]
     /// Widest text per static column, measured once when the rows arrive.
@@ -117,6 +121,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     }
 
     private mutating func select(position: Int, pageHeight: Int) {
+        userSelected = true
         cursor = position
         selectedKey = rows[order[position]].key
         top = visibleTop(height: pageHeight)
@@ -159,7 +164,10 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         }
         order = visible
 
-        if let key = selectedKey, let position = order.firstIndex(where: { rows[$0].key == key }) {
+        if !userSelected, let first = order.first {
+            cursor = 0
+            selectedKey = rows[first].key
+        } else if let key = selectedKey, let position = order.firstIndex(where: { rows[$0].key == key }) {
             cursor = position
         } else if order.isEmpty {
             cursor = 0
@@ -181,5 +189,6 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     public static func == (lhs: Table, rhs: Table) -> Bool {
         lhs.rows == rhs.rows && lhs.sort == rhs.sort && lhs.filter == rhs.filter && lhs.order == rhs.order
             && lhs.cursor == rhs.cursor && lhs.top == rhs.top && lhs.selectedKey == rhs.selectedKey
+            && lhs.userSelected == rhs.userSelected
     }
 }
