@@ -18,6 +18,7 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -121,6 +122,24 @@ static inline void cncursesw_forward_crash(int signal_number, siginfo_t *info, v
     sigemptyset(&fallback.sa_mask);
     sigaction(signal_number, &fallback, NULL);
     raise(signal_number);
+}
+
+/* Unblocks the signals the terminal handles in the calling thread. A parent can hand
+ * down a mask that blocks them (test runners do), and a blocked SIGTERM would leave the
+ * screen in curses mode until the process is killed outright. */
+static inline void cncursesw_unblock_handled_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGWINCH);
+    sigaddset(&set, SIGSEGV);
+    sigaddset(&set, SIGBUS);
+    sigaddset(&set, SIGFPE);
+    sigaddset(&set, SIGILL);
+    sigaddset(&set, SIGABRT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* Copies everything in `from` (rewound first) to `to`; async-signal-safe (lseek, read,

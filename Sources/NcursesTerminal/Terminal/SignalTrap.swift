@@ -60,6 +60,7 @@ enum SignalTrap {
         for signal in crash {
             _ = cncursesw_install_crash_handler(signal, crashHandler, previous + slot(signal))
         }
+        cncursesw_unblock_handled_signals()
         // A clipboard helper that exits before reading its input must not kill us.
         _ = cncursesw_ignore_signal(SIGPIPE, previous + 9)
     }

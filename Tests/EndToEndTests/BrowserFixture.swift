@@ -1,0 +1,81 @@
+import AtlasAPI
+import AtlasSimulator
+import Foundation
+import Testing
+
+/// The simulator and the built `atlas-certs` binary, wired together for one test.
+struct BrowserFixture {
+    let simulator: AtlasSimulator
+    let data: SimulatorData
+    let now: Date
+
+    static func start() async throws -> BrowserFixture {
+        let now = Date()
+        let data = SimulatorData.generate(seed: 42, now: now, organizations: 1, projectsPerOrganization: 3,
+                                          usersPerProject: 6, certificatesPerManagedUser: 3, managedFraction: 0.6,
+                                          includeHostileNames: true)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(port: 0), data: data)
+        return BrowserFixture(simulator: simulator, data: data, now: now)
+    }
+
+    func stop() async {
+        try? await simulator.shutdown()
+    }
+
+    /// The debug binary SwiftPM built next to the tests (`swift test` builds every
+    /// product first; `.ci/run` does too).
+    static func binary(filePath: String = #filePath) throws -> String {
+        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [".build/debug/atlas-certs"].map { root.appendingPathComponent($0).path }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw HarnessError("atlas-certs is not built at \(candidates[0]); run 'swift build' (or 'swift test', which builds it) first.")
+        }
+        return found
+    }
+
+    /// The shell command that runs the browser with a clean, fixed environment: UTF-8,
+    /// UTC, xterm-256color, the simulator's URL and demo keys, and the clipboard mode.
+    func command(harness: TmuxHarness, clipboard: String = "command", extraArguments: [String] = []) throws -> String {
+        let credentials = simulator.configuration.credentials
+        let variables: [String: String] = [
+            "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC",
+            "NCURSES_NO_UTF8_ACS": "1", "HOME": harness.directory.path, "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "MONGODB_ATLAS_OPS_MANAGER_URL": simulator.baseURL,
+            "MONGODB_ATLAS_PUBLIC_API_KEY": credentials.publicKey,
+            "MONGODB_ATLAS_PRIVATE_API_KEY": credentials.privateKey,
+            "ATLAS_CERTS_CLIPBOARD": clipboard,
+            "ATLAS_CERTS_CLIPBOARD_COMMAND": "cat > " + Shell.quote(harness.clipboardFile.path),
+        ]
+        let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=" + Shell.quote($0.value) }
+        // TMUX is passed through from the pane, so the program knows it runs in tmux.
+        return "exec env -i " + assignments.joined(separator: " ") + " TMUX=\"$TMUX\" "
+            + ([try Self.binary()] + extraArguments).map(Shell.quote).joined(separator: " ")
+    }
+
+    /// A managed user with an ASCII name and live certificates, and its project: what
+    /// the drill-down tests open.
+    var target: (project: Project, user: DatabaseUser)? {
+        for project in data.projects where !project.name.contains("\u{1B}") {
+            let candidates = data.users.filter {
+                $0.groupId == project.id && $0.x509Type == .managed && $0.username.hasPrefix("svc-")
+                    && liveCertificates(of: $0).count >= 2
+            }
+            // Unique within its project, so a filter on the name selects exactly it.
+            if let user = candidates.first(where: { user in
+                data.users.filter { $0.groupId == project.id && $0.username.contains(user.username) }.count == 1
+            }) {
+                return (project, user)
+            }
+        }
+        return nil
+    }
+
+    /// What Atlas returns: certificates that have not expired.
+    func liveCertificates(of user: DatabaseUser) -> [Certificate] {
+        data.certificates(groupId: user.groupId, username: user.username).filter { $0.notAfter > now }
+    }
+
+    var hostileProject: Project? {
+        data.projects.first { $0.name.contains("\u{1B}") }
+    }
+}
