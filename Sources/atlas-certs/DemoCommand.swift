@@ -18,8 +18,8 @@ struct DemoCommand: AsyncParsableCommand {
             cloud.mongodb.com.
             """)
 
-    /// The browser's own options (clipboard, colour, thresholds) and the global ones.
-    @OptionGroup var browser: BrowseCommand
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var flags: BrowserFlags
 
     @Flag(name: .long, help: "Print the certificates instead of opening the browser.")
     var list = false
@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             session = try Session.open(baseURL: simulator.baseURL,
                                        credentials: .apiKey(publicKey: credentials.publicKey, privateKey: Secret(credentials.privateKey)),
-                                       options: browser.global)
+                                       options: global)
         } catch {
             try? await simulator.shutdown()
             Console.err("atlas-certs: \(Console.message(for: error))")
@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
         var failure: (any Error)?
         do {
             if !list && Console.stdoutIsTerminal {
-                try await BrowserRuntime.run(client: session.client, options: try browser.options)
+                try await BrowserRuntime.run(client: session.client, options: try flags.options)
             } else {
                 try await printAll(session.client)
             }
@@ -78,6 +78,6 @@ struct DemoCommand: AsyncParsableCommand {
             rows += try await client.certificateRows(project: project)
         }
         rows.sort(by: CertificateRow.byExpiry)
-        Console.out(CertificateReport(rows: rows, now: Date(), policy: try browser.policy()).render(output))
+        Console.out(CertificateReport(rows: rows, now: Date(), policy: try flags.policy()).render(output))
     }
 }

@@ -51,7 +51,9 @@ struct BrowserEndToEndTests {
     /// put back in normal mode after the last time they were changed. (tmux hides the
     /// cursor of a dead pane itself, so its cursor flag cannot tell.)
     func expectRestored(_ harness: TmuxHarness, status: String, sourceLocation: SourceLocation = #_sourceLocation) async {
-        let exited = await harness.waitUntil { !harness.format("#{pane_dead_status}").isEmpty }
+        // Generous: on a loaded 2-core CI machine closing connections can take a while;
+        // a program that never exits still fails.
+        let exited = await harness.waitUntil(timeout: .seconds(60)) { !harness.format("#{pane_dead_status}").isEmpty }
         #expect(exited, "the program exited", sourceLocation: sourceLocation)
         #expect(harness.format("#{pane_dead_status}") == status, sourceLocation: sourceLocation)
         #expect(harness.format("#{alternate_on}") == "0", "left the alternate screen", sourceLocation: sourceLocation)
