@@ -93,6 +93,14 @@ struct TableTests {
         #expect(table.selectedRow?.certificate.id.value == 20)
     }
 
+    @Test func sortingKeepsTheItemEvenBeforeTheUserMoved() {
+        var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 10)
+        table.setSort(TableSort(column: .expires), context: Self.context)
+        #expect(table.selectedRow?.certificate.id.value == 10)
+        #expect(table.cursor == 4)
+    }
+
     @Test func selectionMovesToTheSamePositionWhenItsRowDisappears() {
         var table = Table(rows: Self.rows, sort: TableSort(column: .certificateID), context: Self.context)
         table.move(by: 1, pageHeight: 10)

@@ -31,9 +31,9 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     public private(set) var top: Int
     /// The key of the selected row; nil only while no row is visible.
     public private(set) var selectedKey: RowKey?
-    /// False until the user moves the selection. Until then the cursor stays on the top
-    /// row while results arrive and re-sort the table, so the first screen opens on the
-    /// most urgent row rather than on whichever row happened to come first.
+    /// False until the user moves the selection, sorts or filters. Until then the cursor
+    /// stays on the top row while results arrive and re-sort the table, so the first
+    /// screen opens on the most urgent row rather than on whichever row came first.
     public private(set) var userSelected = false
     /// Lower-cased text of the columns whose text does not change with time, per row.
     private var haystacks: [String]
@@ -87,15 +87,17 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         recompute(context: context)
     }
 
-    /// Sorts by `order`, keeping the selected item.
+    /// Sorts by `order`, keeping the selected item (from now on the selection follows it).
     public mutating func setSort(_ order: TableSort, context: CellContext) {
         sort = order
+        if selectedKey != nil { userSelected = true }
         recompute(context: context)
     }
 
     /// Sets the filter text, keeping the selected item when it still matches.
     public mutating func setFilter(_ text: String, context: CellContext) {
         filter = text
+        if selectedKey != nil { userSelected = true }
         recompute(context: context)
     }
 
