@@ -42,7 +42,9 @@ struct ListCommand: AsyncParsableCommand {
             }
             let resolved = try await session.client.project(idOrName: projectArgument)
             let rows = try await session.client.certificateRows(project: resolved, username: user, concurrency: concurrency)
-            Console.out(CertificateReport(rows: rows, now: Date()).render(output))
+            // Status words follow the same thresholds as the browser (the settings file, else 30d/7d).
+            let policy = try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: try AtlasCertsSettings.load())
+            Console.out(CertificateReport(rows: rows, now: Date(), policy: policy).render(output))
         }
     }
 }

@@ -19,28 +19,23 @@ struct BrowserFlags: ParsableArguments {
     @Flag(name: .long, help: "Draw with ASCII only, whatever the locale.")
     var ascii = false
 
-    @Option(name: .long, help: ArgumentHelp("Warn when less than this is left (e.g. 30d, 2w, 72h).", valueName: "duration"))
-    var warning: String = "\(ExpiryPolicy.defaultWarningDays)d"
+    @Option(name: .long, help: ArgumentHelp("Warn when less than this is left, e.g. 30d, 2w, 72h (default: the settings file's [thresholds] warning, else 30d).", valueName: "duration"))
+    var warning: String?
 
-    @Option(name: .long, help: ArgumentHelp("Critical when less than this is left (e.g. 7d).", valueName: "duration"))
-    var critical: String = "\(ExpiryPolicy.defaultCriticalDays)d"
+    @Option(name: .long, help: ArgumentHelp("Critical when less than this is left, e.g. 7d (default: the settings file's [thresholds] critical, else 7d).", valueName: "duration"))
+    var critical: String?
 
     func validate() throws {
         _ = try policy()
     }
 
-    /// The thresholds as an `ExpiryPolicy`.
+    /// The thresholds: flags, else atlas-certs' settings file, else 30d / 7d.
     func policy() throws -> ExpiryPolicy {
-        guard let warningInterval = DurationText.parse(warning) else {
-            throw ValidationError("--warning must be a duration such as 30d, 2w or 72h, not '\(TerminalSafe.sanitize(warning))'.")
+        do {
+            return try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: try AtlasCertsSettings.load())
+        } catch let error as AtlasError {
+            throw ValidationError(error.message)
         }
-        guard let criticalInterval = DurationText.parse(critical) else {
-            throw ValidationError("--critical must be a duration such as 7d or 48h, not '\(TerminalSafe.sanitize(critical))'.")
-        }
-        guard criticalInterval <= warningInterval else {
-            throw ValidationError("--critical (\(critical)) must not be longer than --warning (\(warning)).")
-        }
-        return ExpiryPolicy(warning: warningInterval, critical: criticalInterval)
     }
 
     var options: BrowserOptions {

@@ -1,0 +1,81 @@
+import Foundation
+import TOMLKit
+
+/// atlas-certs' own settings file, for what a user wants every time without typing flags.
+///
+/// Where: `$ATLAS_CERTS_CONFIG`, else `$XDG_CONFIG_HOME/atlas-certs/config.toml`, else
+/// `~/.config/atlas-certs/config.toml`. A missing file means defaults. It never holds
+/// credentials (those come from the Atlas CLI's config or the environment).
+///
+/// ```toml
+/// [thresholds]
+/// warning = "30d"   # WARNING when less than this is left
+/// critical = "7d"   # CRITICAL when less than this is left
+/// ```
+public struct AtlasCertsSettings: Sendable, Equatable {
+    public var warning: String?
+    public var critical: String?
+    /// The file the values came from, for messages.
+    public var path: String?
+
+    public init(warning: String? = nil, critical: String? = nil, path: String? = nil) {
+        self.warning = warning
+        self.critical = critical
+        self.path = path
+    }
+
+    /// Parses the file's text; unknown keys are ignored so that newer files still load.
+    public static func parse(_ text: String, path: String) throws -> AtlasCertsSettings {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let position = error.source.begin
+            throw AtlasError(kind: .invalidInput, message: "The settings file \(path) is not valid TOML (line \(position.line), column \(position.column)).")
+        } catch {
+            throw AtlasError(kind: .invalidInput, message: "The settings file \(path) could not be parsed as TOML.")
+        }
+        let thresholds = table["thresholds"]?.table
+        return AtlasCertsSettings(warning: thresholds?["warning"]?.string, critical: thresholds?["critical"]?.string, path: path)
+    }
+
+    /// Where the settings file is looked for.
+    public static func path(environment: [String: String], homeDirectory: String) -> String {
+        if let explicit = environment["ATLAS_CERTS_CONFIG"], !explicit.isEmpty { return explicit }
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/atlas-certs/config.toml" }
+        return homeDirectory + "/.config/atlas-certs/config.toml"
+    }
+
+    /// Reads the settings file of this machine; no file means no settings.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AtlasCertsSettings {
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        let file = path(environment: environment, homeDirectory: home)
+        guard FileManager.default.fileExists(atPath: file) else { return AtlasCertsSettings() }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw AtlasError(kind: .invalidInput, message: "The settings file \(file) cannot be read.")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: file)
+    }
+}
+
+extension ExpiryPolicy {
+    /// The thresholds from flags, else the settings file, else 30d / 7d. Each value is a
+    /// duration such as `30d`, `2w`, `72h`; critical may not be longer than warning.
+    public static func resolve(warningFlag: String?, criticalFlag: String?, settings: AtlasCertsSettings) throws -> ExpiryPolicy {
+        let fileName = settings.path.map { "thresholds in \($0)" } ?? "settings file"
+        let (warningText, warningSource) = warningFlag.map { ($0, "--warning") }
+            ?? settings.warning.map { ($0, "warning (\(fileName))") } ?? ("\(defaultWarningDays)d", "default")
+        let (criticalText, criticalSource) = criticalFlag.map { ($0, "--critical") }
+            ?? settings.critical.map { ($0, "critical (\(fileName))") } ?? ("\(defaultCriticalDays)d", "default")
+        guard let warning = DurationText.parse(warningText) else {
+            throw AtlasError(kind: .invalidInput, message: "\(warningSource) must be a duration such as 30d, 2w or 72h, not '\(TerminalSafe.sanitize(warningText, maxCharacters: 40))'.")
+        }
+        guard let critical = DurationText.parse(criticalText) else {
+            throw AtlasError(kind: .invalidInput, message: "\(criticalSource) must be a duration such as 7d or 48h, not '\(TerminalSafe.sanitize(criticalText, maxCharacters: 40))'.")
+        }
+        guard critical <= warning else {
+            throw AtlasError(kind: .invalidInput, message: "The critical threshold (\(criticalText), \(criticalSource)) must not be longer than the warning threshold (\(warningText), \(warningSource)).")
+        }
+        return ExpiryPolicy(warning: warning, critical: critical)
+    }
+}

@@ -1,0 +1,41 @@
+import AtlasAPI
+import Testing
+
+@Suite("atlas-certs settings file and expiry thresholds")
+struct SettingsTests {
+    static let day = 86_400.0
+
+    @Test("thresholds come from flags, else the file, else 30d/7d")
+    func precedence() throws {
+        let file = try AtlasCertsSettings.parse("[thresholds]\nwarning = \"45d\"\ncritical = \"10d\"\n", path: "/h/.config/atlas-certs/config.toml")
+        #expect(try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: AtlasCertsSettings()) == .default)
+        #expect(try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: file) == ExpiryPolicy(warning: 45 * Self.day, critical: 10 * Self.day))
+        #expect(try ExpiryPolicy.resolve(warningFlag: "60d", criticalFlag: nil, settings: file) == ExpiryPolicy(warning: 60 * Self.day, critical: 10 * Self.day))
+        #expect(try ExpiryPolicy.resolve(warningFlag: "2w", criticalFlag: "72h", settings: file) == ExpiryPolicy(warning: 14 * Self.day, critical: 3 * Self.day))
+    }
+
+    @Test("bad values name where they came from")
+    func badValues() throws {
+        let file = try AtlasCertsSettings.parse("[thresholds]\nwarning = \"soon\"\n", path: "/cfg.toml")
+        let fromFile = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: file) }
+        #expect(fromFile?.message.contains("/cfg.toml") == true)
+        let inverted = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: "5d", criticalFlag: "7d", settings: AtlasCertsSettings()) }
+        #expect(inverted?.message.contains("must not be longer") == true)
+    }
+
+    @Test("unknown keys are ignored; malformed TOML is a one-line error with the path")
+    func parsing() throws {
+        let settings = try AtlasCertsSettings.parse("future = 1\n[thresholds]\ncritical = \"5d\"\n[other]\nx = \"y\"\n", path: "/c.toml")
+        #expect(settings.critical == "5d" && settings.warning == nil)
+        let error = #expect(throws: AtlasError.self) { try AtlasCertsSettings.parse("[thresholds\nwarning = ", path: "/c.toml") }
+        #expect(error?.message.contains("/c.toml") == true)
+        #expect(error?.message.contains("\n") == false)
+    }
+
+    @Test("the file is found where XDG says, or where ATLAS_CERTS_CONFIG points")
+    func location() {
+        #expect(AtlasCertsSettings.path(environment: [:], homeDirectory: "/home/a") == "/home/a/.config/atlas-certs/config.toml")
+        #expect(AtlasCertsSettings.path(environment: ["XDG_CONFIG_HOME": "/x"], homeDirectory: "/home/a") == "/x/atlas-certs/config.toml")
+        #expect(AtlasCertsSettings.path(environment: ["XDG_CONFIG_HOME": "/x", "ATLAS_CERTS_CONFIG": "/etc/ac.toml"], homeDirectory: "/home/a") == "/etc/ac.toml")
+    }
+}
