@@ -53,7 +53,7 @@ struct BrowserEndToEndTests {
     func expectRestored(_ harness: TmuxHarness, status: String, sourceLocation: SourceLocation = #_sourceLocation) async {
         // Generous: on a loaded 2-core CI machine closing connections can take a while;
         // a program that never exits still fails.
-        let exited = await harness.waitUntil(timeout: .seconds(60)) { !harness.format("#{pane_dead_status}").isEmpty }
+        let exited = await harness.waitForExit(timeout: .seconds(60))
         #expect(exited, "the program exited", sourceLocation: sourceLocation)
         #expect(harness.format("#{pane_dead_status}") == status, sourceLocation: sourceLocation)
         #expect(harness.format("#{alternate_on}") == "0", "left the alternate screen", sourceLocation: sourceLocation)

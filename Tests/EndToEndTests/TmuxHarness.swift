@@ -72,6 +72,23 @@ final class TmuxHarness {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Waits until the pane's program has exited and tmux has its exit status.
+    ///
+    /// Debian's tmux is built with libutempter, which puts in its own SIGCHLD handler
+    /// while it removes the utmp record of a pane whose pty closed. When the program's
+    /// SIGCHLD arrives in that window, tmux never reaps it: the program is a zombie and
+    /// `pane_dead_status` stays empty for ever (tmux issue #311; the maintainer's advice
+    /// is to send the server another SIGCHLD). So each poll nudges the server, which
+    /// only makes it call waitpid(WNOHANG): a program still running is not affected.
+    func waitForExit(timeout: Duration) async -> Bool {
+        let serverPID = Int32(format("#{pid}"))
+        return await waitUntil(timeout: timeout) {
+            if !format("#{pane_dead_status}").isEmpty { return true }
+            if let serverPID { signal(serverPID, SIGCHLD) }
+            return false
+        }
+    }
+
     func resize(width: Int, height: Int) throws {
         try run(["resize-window", "-t", socketTarget, "-x", String(width), "-y", String(height)])
     }
@@ -132,6 +149,11 @@ final class TmuxHarness {
         }
         return text
     }
+}
+
+/// `kill(2)`, under a name the harness's own `kill()` does not shadow.
+func signal(_ pid: pid_t, _ number: Int32) {
+    _ = kill(pid, number)
 }
 
 enum Spawn {
