@@ -82,6 +82,9 @@ final class RequestProcessor: Sendable {
         guard let version else {
             return finish(AtlasErrorResponse.resourceNotFound(request.rawPath), entry: entry, now: now, route: route)
         }
+        if let fault = projectFault(segments ?? []) {
+            return finish(FaultResponses.projectFault(fault, path: request.rawPath), entry: entry, now: now, route: route)
+        }
         let outcome = faults.nextCall(now: now)
         var response: SimulatorResponse
         switch outcome.decision {
@@ -112,6 +115,13 @@ final class RequestProcessor: Sendable {
             return finish(response, entry: entry, now: now)
         }
         return finish(response, entry: entry, now: now, route: route)
+    }
+
+    /// The configured fault of the project a `/groups/{id}/...` path names, if any.
+    private func projectFault(_ segments: [String]) -> FaultConfiguration.ProjectFault? {
+        guard !configuration.faults.projectFaults.isEmpty,
+              let index = segments.firstIndex(of: "groups"), index + 1 < segments.count else { return nil }
+        return configuration.faults.projectFaults[segments[index + 1]]
     }
 
     private enum AuthOutcome {

@@ -92,16 +92,30 @@ public struct FaultConfiguration: Sendable, Equatable {
     public var truncateEvery: Int?
     /// Every Nth call's connection is closed without any response.
     public var dropEvery: Int?
+    /// Projects that always fail, whatever the call number: every authenticated call
+    /// under `/groups/{id}/` answers as described. For partial-failure tests of scans.
+    public var projectFaults: [String: ProjectFault]
 
     public init(
         latency: Duration = .zero, rateLimit: RateLimit? = nil, failEvery: Int? = nil, truncateEvery: Int? = nil,
-        dropEvery: Int? = nil
+        dropEvery: Int? = nil, projectFaults: [String: ProjectFault] = [:]
     ) {
         self.latency = latency
         self.rateLimit = rateLimit
         self.failEvery = failEvery
         self.truncateEvery = truncateEvery
         self.dropEvery = dropEvery
+        self.projectFaults = projectFaults
+    }
+
+    /// How a project in `projectFaults` fails.
+    public enum ProjectFault: String, Sendable, Equatable, CaseIterable {
+        /// `401 USER_CANNOT_ACCESS_GROUP`: what Atlas answers a key of another organization.
+        case cannotAccess
+        /// `403` with Atlas's generic `ACCESS_FORBIDDEN`: the key lacks a role there.
+        case forbidden
+        /// `500 UNEXPECTED_ERROR` on every try, so retries do not help.
+        case serverError
     }
 
     public struct RateLimit: Sendable, Equatable {

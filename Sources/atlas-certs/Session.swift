@@ -56,7 +56,7 @@ struct Session {
             Console.err("atlas-certs: retrying \(TerminalSafe.sanitize(path)) after \(TerminalSafe.sanitize(reason)) (attempt \(attempt), waiting \(delay))")
         case .rateLimited(let path, let wait):
             Console.err("atlas-certs: rate-limited on \(TerminalSafe.sanitize(path)); all requests wait \(wait)")
-        case .rateLimitRemaining:
+        case .rateLimitRemaining, .requestFailed:
             break
         }
     }

@@ -36,28 +36,31 @@ extension AtlasClient {
             let request = HTTPRequest(method: method, url: configuration.baseURL + requestURI, headers: headers,
                                       body: body, timeout: configuration.requestTimeout)
             if attempt.header != nil { attempts += 1 }
-            events?(.requestSent(method: method.rawValue, path: fullPath))
+            emit(.requestSent(method: method.rawValue, path: fullPath))
             let response: HTTPResponse
             do {
                 response = try await exchange(request, attempt: attempt)
             } catch let error as TransportError {
+                emit(.requestFailed(method: method.rawValue, path: fullPath))
                 if isIdempotent, error.failure.isTransient, attempts < configuration.retry.maxAttempts {
                     let delay = configuration.retry.backoff(retry: attempts)
-                    events?(.retrying(path: fullPath, reason: String(describing: error.failure), attempt: attempts, delay: delay))
+                    emit(.retrying(path: fullPath, reason: String(describing: error.failure), attempt: attempts, delay: delay))
                     try await configuration.retry.sleep(delay)
                     continue
                 }
                 throw ErrorMapping.error(for: error.failure, endpoint: endpoint, host: configuration.host,
                                          timeout: configuration.requestTimeout, attempts: max(attempts, 1))
             } catch is CancellationError {
+                emit(.requestFailed(method: method.rawValue, path: fullPath))
                 throw CancellationError()
             } catch {
+                emit(.requestFailed(method: method.rawValue, path: fullPath))
                 throw ErrorMapping.error(for: .other(String(describing: type(of: error))), endpoint: endpoint, host: configuration.host,
                                          timeout: configuration.requestTimeout, attempts: max(attempts, 1))
             }
-            events?(.responseReceived(method: method.rawValue, path: fullPath, status: response.status))
+            emit(.responseReceived(method: method.rawValue, path: fullPath, status: response.status))
             if let remaining = response.header("RateLimit-Remaining").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
-                events?(.rateLimitRemaining(remaining))
+                emit(.rateLimitRemaining(remaining))
             }
             switch response.status {
             case 200..<300:
@@ -75,7 +78,7 @@ extension AtlasClient {
             case 429 where isIdempotent && rateLimitRetries < configuration.retry.maxRateLimitRetries:
                 rateLimitRetries += 1
                 let wait = configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: rateLimitRetries)
-                events?(.rateLimited(path: fullPath, wait: wait))
+                emit(.rateLimited(path: fullPath, wait: wait))
                 await gate.pause(for: wait)
                 attempts -= 1
                 continue
@@ -83,7 +86,7 @@ extension AtlasClient {
                 let delay = response.header("Retry-After") != nil
                     ? configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: attempts)
                     : configuration.retry.backoff(retry: attempts)
-                events?(.retrying(path: fullPath, reason: response.statusLine, attempt: attempts, delay: delay))
+                emit(.retrying(path: fullPath, reason: response.statusLine, attempt: attempts, delay: delay))
                 try await configuration.retry.sleep(delay)
                 continue
             default:

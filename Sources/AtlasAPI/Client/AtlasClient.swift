@@ -21,6 +21,16 @@ public final class AtlasClient: Sendable {
         self.events = events
     }
 
+    /// An observer of this task's requests, in addition to `events`: a fleet scan sets it
+    /// around its work to count requests, retries and rate-limit waits of its own calls
+    /// only (child tasks inherit it), on a client that other work may share.
+    @TaskLocal public static var taskObserver: (@Sendable (ClientEvent) -> Void)?
+
+    func emit(_ event: ClientEvent) {
+        events?(event)
+        Self.taskObserver?(event)
+    }
+
     // MARK: Endpoints
 
     /// `GET /orgs`: the organizations the credentials can see.

@@ -5,6 +5,8 @@ public enum ClientEvent: Sendable, Equatable {
     case requestSent(method: String, path: String)
     /// A response arrived.
     case responseReceived(method: String, path: String, status: Int)
+    /// A request got no response (network failure, timeout or cancellation).
+    case requestFailed(method: String, path: String)
     /// A GET is being retried after a transient failure.
     case retrying(path: String, reason: String, attempt: Int, delay: Duration)
     /// Atlas answered 429; every request of this client waits `wait` before continuing.

@@ -1,5 +1,18 @@
 /// The bodies Atlas sends when things go wrong upstream of the API handlers.
 enum FaultResponses {
+    /// What a project configured to fail answers, whatever the call.
+    static func projectFault(_ fault: FaultConfiguration.ProjectFault, path: String) -> SimulatorResponse {
+        switch fault {
+        case .cannotAccess:
+            AtlasErrorResponse.make(status: 401, code: "USER_CANNOT_ACCESS_GROUP",
+                                    detail: "Current user cannot access group.")
+        case .forbidden:
+            AtlasErrorResponse.make(status: 403, code: "ACCESS_FORBIDDEN", detail: "Access forbidden.")
+        case .serverError:
+            serverError()
+        }
+    }
+
     static func serverError() -> SimulatorResponse {
         AtlasErrorResponse.make(status: 500, code: "UNEXPECTED_ERROR", detail: "Unexpected error.")
     }
