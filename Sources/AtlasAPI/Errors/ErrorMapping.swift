@@ -52,8 +52,23 @@ enum ErrorMapping {
             ? "the service account's client ID or secret is wrong or revoked, or it belongs to another organization than this project"
             : "the API key pair is wrong or revoked, or the key belongs to another organization than this project"
         switch (status, errorCode) {
+        // A key from another organization than the project's gets 401 with one of these
+        // codes on /groups/{id}/... calls: about that project, not the key as a whole.
+        case (401, "NOT_IN_GROUP"?), (401, "USER_CANNOT_ACCESS_GROUP"?), (401, "USER_CANNOT_ACCESS_ORG"?):
+            return make(.forbidden, "These credentials cannot reach this project: the \(usingServiceAccount ? "service account" : "API key") belongs to another organization, or has no role in the project.")
         case (401, _):
             return make(.unauthorized, "Atlas rejected the credentials: \(keyWords). Check the profile or environment variables in use (atlas-certs --verbose names them).")
+        // Create-certificate refusals (documented as 400; matched on the code for any 4xx).
+        case (400...499, "CERT_EXPIRY_CANNOT_EXCEED_TWO_YEARS"?):
+            return make(.badRequest, "No certificate was created: Atlas-managed certificates last at most 24 months; use --months between 1 and 24.")
+        case (400...499, "ATLAS_GENERATED_CERTS_LIMIT_EXCEEDED"?):
+            return make(.badRequest, "No certificate was created: this user has reached Atlas's limit on generated certificates; see its certificates with atlas-certs list --user, or issue the certificate for another Atlas-managed X.509 user.")
+        case (400...499, "CANNOT_GENERATE_CERT_IF_ADVANCED_X509"?):
+            return make(.badRequest, "No certificate was created: this project uses self-managed X.509 (its own certificate authority), so Atlas does not generate certificates in it; issue the certificate from that CA instead.")
+        case (400...499, "USER_NOT_MANAGED_X509"?):
+            return make(.badRequest, "No certificate was created: only Atlas-managed X.509 users (x509Type MANAGED) can get certificates from Atlas, and this user's x509Type is not MANAGED.")
+        case (400...499, "ATLAS_MANAGED_X509_NAME_INVALID"?):
+            return make(.badRequest, "No certificate was created: Atlas requires an Atlas-managed X.509 username of the form CN=<name> with no other attributes, and this username does not have that form.")
         case (403, "IP_ADDRESS_NOT_ON_ACCESS_LIST"?), (403, "IP_ADDRESS_NOT_ON_WHITELIST"?), (403, "RESOURCE_REQUIRES_ACCESS_LIST"?):
             let ip = parameters.first.map { "this machine's address \($0)" } ?? "this machine's address"
             return make(.accessListDenied, "Add \(ip) to the API access list of the \(usingServiceAccount ? "service account" : "API key") (Atlas: Organization Access Manager > Applications > \(usingServiceAccount ? "Service Accounts" : "API Keys") > Edit).")
@@ -64,7 +79,7 @@ enum ErrorMapping {
             return make(.forbidden, "The credentials lack the role this call needs: listing needs Project Read Only (Organization Read Only for the project list), creating a certificate needs Project Owner.")
         case (404, "GROUP_NOT_FOUND"?), (404, "INVALID_GROUP_ID"?), (404, "NOT_IN_GROUP"?):
             let id = parameters.first.map { " \($0)" } ?? ""
-            return make(.notFound, "No project\(id) is visible to these credentials: check the project ID or name (atlas-certs projects lists them).")
+            return make(.notFound, "No project\(id) is visible to these credentials: check the project ID or name (the browser, atlas-certs, lists the projects these credentials see).")
         case (404, "USERNAME_NOT_FOUND"?), (404, "USER_NOT_FOUND"?):
             return make(.notFound, "No such database user in this project: check the username and its authentication database.")
         case (404, "ORG_NOT_FOUND"?), (404, "INVALID_ORG_ID"?):
