@@ -47,9 +47,12 @@ fi
 [ -x "$BIN" ] || die "no binary at $BIN"
 
 WORK=$(mktemp -d)
+SOCKET_PATH=
 tm() { tmux -L "$SOCKET" "$@"; }
 cleanup() {
     tm kill-server 2>/dev/null || true
+    # This tmux leaves its socket file behind after kill-server.
+    if [ -n "$SOCKET_PATH" ] && [ -S "$SOCKET_PATH" ]; then rm -f "$SOCKET_PATH"; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -138,6 +141,7 @@ tm -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" -- \
     env -u NO_COLOR -u ATLAS_CERTS_CLIPBOARD -u ATLAS_CERTS_CLIPBOARD_COMMAND \
     TERM="$TERM_INSIDE" LANG=C.UTF-8 LC_ALL=C.UTF-8 ATLAS_CERTS_CONFIG="$WORK/config.toml" \
     "$BIN" demo --seed "$SEED"
+SOCKET_PATH=$(tm display -p '#{socket_path}')
 
 # Projects: every project's users and certificates have loaded when the
 # footer says "updated" instead of showing the spinner.
