@@ -16,6 +16,11 @@ enum Console {
         write(fd: STDERR_FILENO, line.hasSuffix("\n") ? line : line + "\n")
     }
 
+    /// Writes to stderr as it is (a progress line redrawn with a carriage return).
+    static func errRaw(_ text: String) {
+        write(fd: STDERR_FILENO, text)
+    }
+
     /// Unbuffered write of the whole text; a closed pipe ends the output quietly.
     private static func write(fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]

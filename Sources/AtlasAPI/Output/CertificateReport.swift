@@ -101,6 +101,11 @@ public struct CertificateReport: Sendable {
         Self.encodeSafely(record(row), pretty: false) + "\n"
     }
 
+    /// `text` as a JSON string literal, terminal-safe.
+    public static func jsonString(_ text: String) -> String {
+        encodeSafely(text, pretty: false)
+    }
+
     /// JSON with every terminal-unsafe scalar escaped as `\uXXXX` (valid JSON, same value).
     static func encodeSafely(_ value: some Encodable, pretty: Bool) -> String {
         guard let data = try? AtlasJSON.encoder(pretty: pretty).encode(value) else { return "null" }

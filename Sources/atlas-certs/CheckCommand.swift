@@ -1,0 +1,86 @@
+import ArgumentParser
+import AtlasAPI
+import Foundation
+
+/// `atlas-certs check`: a monitoring plugin. One line on stdout and the exit status that
+/// Nagios, Icinga, Sensu and CI jobs understand: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the fleet's certificates for a monitoring system (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).",
+        discussion: """
+            Scans every project the credentials can see (or those given with --project, or one \
+            organization's with --org) and prints one line: the counts by status, the certificate that \
+            expires soonest with its project and user, and performance data after '|'. The exit status is \
+            2 when any certificate has less than --critical left, else 1 when any has less than --warning \
+            left, else 0; it is 3 (UNKNOWN) when the scan could not read everything, and for bad options or \
+            credentials. --output json prints the details instead.
+            Examples:
+              atlas-certs check --warning 30d --critical 7d
+              atlas-certs check --project payments-prod --project 5e2211c17a3e5a48f5497de3 --output json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("WARNING when less than this is left, e.g. 30d, 2w, 72h (default: the settings file's [thresholds] warning, else 30d).", valueName: "duration"))
+    var warning: String?
+
+    @Option(name: .long, help: ArgumentHelp("CRITICAL when less than this is left, e.g. 7d (default: the settings file's [thresholds] critical, else 7d).", valueName: "duration"))
+    var critical: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this project (ID or name); repeat for several.", valueName: "id-or-name"))
+    var project: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only the projects of this organization.", valueName: "org-id"))
+    var org: String?
+
+    @Option(name: [.short, .long], help: "Output: text (one line) or json (the details).")
+    var output: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("Requests in flight at once.", valueName: "n"))
+    var concurrency: Int = FleetScanner.defaultConcurrency
+
+    func run() async throws {
+        // Everything that goes wrong is UNKNOWN (3), said on stdout where monitoring
+        // systems read the plugin's answer.
+        let policy: ExpiryPolicy
+        let session: Session
+        do {
+            guard (1...64).contains(concurrency) else {
+                throw AtlasError(kind: .invalidInput, message: "--concurrency must be between 1 and 64.")
+            }
+            policy = try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: try AtlasCertsSettings.load())
+            session = try Session.open(global)
+        } catch {
+            throw unknown(error)
+        }
+        let result: FleetScanResult
+        do {
+            let scope = ScanScope(organizationID: org, projects: project)
+            result = try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
+            await session.transport.shutdown()
+        } catch {
+            await session.transport.shutdown()
+            throw unknown(error)
+        }
+        let report = CheckReport(scan: result, now: Date(), policy: policy)
+        Console.out(output == .json ? report.json() : report.summaryLine + "\n")
+        if report.state != .ok { throw ExitCode(Int32(report.state.rawValue)) }
+    }
+
+    /// Prints the UNKNOWN line (or JSON) for a failure before any verdict, and gives the exit status.
+    private func unknown(_ error: any Error) -> ExitCode {
+        let message = Console.message(for: error).replacingOccurrences(of: "|", with: "/")
+        if output == .json {
+            let escaped = CertificateReport.jsonString(message)
+            Console.out("{\n  \"state\" : \"UNKNOWN\",\n  \"exitCode\" : 3,\n  \"summary\" : \(escaped)\n}\n")
+        } else {
+            Console.out("ATLAS-CERTS UNKNOWN - \(message)\n")
+        }
+        return ExitCode(Int32(CheckReport.State.unknown.rawValue))
+    }
+}

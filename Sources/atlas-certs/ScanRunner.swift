@@ -1,0 +1,67 @@
+import AtlasAPI
+import Foundation
+import Synchronization
+
+/// Runs a fleet scan for a command line: progress on stderr (only when stderr is a
+/// terminal, as one line redrawn in place at most ten times a second), each user's rows
+/// handed to `onRows` as they arrive (for streaming output), and the result.
+enum ScanRunner {
+    static func run(_ scanner: FleetScanner, onRows: (@Sendable ([CertificateRow]) -> Void)? = nil) async throws -> FleetScanResult {
+        let progress = Console.stderrIsTerminal ? ProgressLine() : nil
+        defer { progress?.clear() }
+        return try await scanner.run { event in
+            switch event {
+            case .certificatesListed(_, _, let rows):
+                if let onRows, !rows.isEmpty {
+                    progress?.clear()
+                    onRows(rows)
+                }
+            case .progress(let state):
+                progress?.show(state)
+            default:
+                break
+            }
+        }
+    }
+
+    /// One stderr line per failure, so a partial result never looks complete.
+    static func reportFailures(_ result: FleetScanResult) {
+        for failure in result.failures {
+            Console.err("atlas-certs: could not scan \(failure.summary)")
+        }
+        if !result.failures.isEmpty {
+            Console.err("atlas-certs: the scan is incomplete: \(result.failures.count) of \(result.projects.count) projects or users could not be read; the output above lacks their certificates.")
+        }
+    }
+}
+
+/// "scanning: 12/20 projects, 900/3,000 users, 2,611 certificates, 8 in flight" on stderr.
+private final class ProgressLine: Sendable {
+    private let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+    private let visible = Mutex(false)
+
+    func show(_ progress: ScanProgress) {
+        let now = ContinuousClock.now
+        let due = lastDrawn.withLock { last in
+            if let last, now - last < .milliseconds(100), !progress.isWaitingForRateLimit { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        var text = "scanning: \(progress.projectsDone)/\(progress.projectsTotal.map(String.init) ?? "?") projects"
+        text += ", \(progress.usersDone)/\(progress.usersTotal) users, \(progress.certificates) certificates"
+        text += ", \(progress.requestsInFlight) in flight"
+        if progress.retries > 0 { text += ", \(progress.retries) retried" }
+        if progress.isWaitingForRateLimit { text += ", waiting for Atlas's rate limit" }
+        visible.withLock { $0 = true }
+        Console.errRaw("\r\u{1B}[K" + text)
+    }
+
+    func clear() {
+        let wasVisible = visible.withLock { visible in
+            defer { visible = false }
+            return visible
+        }
+        if wasVisible { Console.errRaw("\r\u{1B}[K") }
+    }
+}
