@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         // A real HTTP server on 127.0.0.1 that behaves like Atlas for our endpoints.
