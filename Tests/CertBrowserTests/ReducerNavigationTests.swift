@@ -197,15 +197,6 @@ struct ReducerNavigationTests {
         #expect(state.apply(.key(.ctrl("c")), now: Fixture.now) == [.quit])
     }
 
-    @Test func reservedKeysSayNotYetAvailable() {
-        var state = Fixture.loaded()
-        #expect(state.apply(.key(.character("a")), now: Fixture.now).isEmpty)
-        #expect(state.message?.text.contains("not yet available") == true)
-        state.message = nil
-        #expect(state.apply(.key(.character("n")), now: Fixture.now).isEmpty)
-        #expect(state.message?.text.contains("not yet available") == true)
-    }
-
     @Test func tickAdvancesTheSpinnerOnly() {
         var state = Fixture.loaded()
         let before = state

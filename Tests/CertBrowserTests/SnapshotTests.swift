@@ -12,7 +12,7 @@ import Testing
 @Suite("Snapshots")
 struct SnapshotTests {
     enum Scene: String, CaseIterable, Sendable {
-        case projects, users, certificates, detail, help
+        case projects, users, certificates, detail, help, fleet
     }
 
     enum Variant: String, CaseIterable, Sendable {
@@ -49,6 +49,9 @@ struct SnapshotTests {
             Fixture.select(.project(Fixture.hostile.id), on: &state)
         case .help:
             Fixture.press(.character("?"), on: &state)
+        case .fleet:
+            Fixture.press(.character("a"), on: &state)
+            Fixture.press(.down, .down, on: &state)
         case .users, .certificates, .detail:
             Fixture.select(.project(Fixture.payments.id), on: &state)
             Fixture.press(.enter, on: &state)

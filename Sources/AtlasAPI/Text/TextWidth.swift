@@ -16,6 +16,13 @@
 public enum TextWidth {
     /// The columns a whole string occupies.
     public static func of(_ text: some StringProtocol) -> Int {
+        // Fast path: printable ASCII, one column per byte, no grapheme breaking needed.
+        var ascii = true
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
+            ascii = false
+            break
+        }
+        if ascii { return text.utf8.count }
         var total = 0
         for character in text {
             total += of(character)

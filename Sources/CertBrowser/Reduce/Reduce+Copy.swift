@@ -8,6 +8,8 @@ extension State {
         switch screen {
         case .certificates:
             return certificatesTable?.selectedRow
+        case .fleet:
+            return fleetTable?.selectedRow.map { CertificateTableRow(certificate: $0.certificate) }
         case .detail(let user, let id):
             return certificates[user]?.first { $0.id == id }.map(CertificateTableRow.init)
         default:
@@ -39,6 +41,10 @@ extension State {
         case .certificates(let user), .detail(let user, _):
             guard let row = selectedCertificate else { return [] }
             return [.copy(text: CopyText.certificate(row, user: user, context: context).text, what: "certificate as JSON")]
+        case .fleet:
+            guard let row = fleetTable?.selectedRow else { return [] }
+            let certificate = CertificateTableRow(certificate: row.certificate)
+            return [.copy(text: CopyText.certificate(certificate, user: row.user, context: context).text, what: "certificate as JSON")]
         }
     }
 }

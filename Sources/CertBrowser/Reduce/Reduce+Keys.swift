@@ -77,8 +77,10 @@ extension State {
             }
         case .copyID: return copySelectedID(now)
         case .copyRow: return copySelectedRow(now)
-        case .refresh: return refresh(now)
-        case .allCertificates: inform("The all-certificates view is not yet available.", now)
+        case .refresh:
+            message = nil
+            return refresh(now)
+        case .allCertificates: return openFleet(now)
         case .create: inform("Creating certificates is not yet available.", now)
         case .help:
             isShowingHelp = true

@@ -34,7 +34,33 @@ extension State {
             stack.append(.detail(user, row.certificate.id))
         case .detail:
             break
+        case .fleet:
+            guard let row = fleetTable?.selectedRow else { return [] }
+            // Into the user, with the certificate that was selected still selected.
+            stack.append(.certificates(row.user))
+            var table = Table(rows: certificateRows(row.user), sort: TableSort(column: .expires), context: context)
+            table.select(key: .certificate(row.certificate.id), pageHeight: pageHeight)
+            certificatesTable = table
+            message = nil
         }
+        return []
+    }
+
+    /// Opens the all-certificates view from anywhere: it sits right above the projects,
+    /// so Esc leads back to them. The data is the same as the projects' counts, so it
+    /// fills in as the scan that feeds them progresses; with nothing loaded yet (or a
+    /// scan that was cancelled) it starts one.
+    mutating func openFleet(_ now: Date) -> [Effect] {
+        isEditingFilter = false
+        stack = [.projects, .fleet]
+        usersTable = nil
+        certificatesTable = nil
+        let context = context(now)
+        fleetTable = Table(rows: fleetRows(), sort: TableSort(column: .expires), context: context)
+        message = nil
+        let everythingLoaded = projectsLoad.lastLoaded != nil && pending.isEmpty
+            && projects.allSatisfy { users[$0.id] != nil }
+        if pending.isEmpty && !everythingLoaded { return refreshAll(now) }
         return []
     }
 
@@ -46,6 +72,7 @@ extension State {
         switch leaving {
         case .users: usersTable = nil
         case .certificates: certificatesTable = nil
+        case .fleet: fleetTable = nil
         case .projects, .detail: break
         }
         return []
@@ -55,7 +82,7 @@ extension State {
     /// cancelled first, so their late results cannot overwrite the new ones.
     mutating func refresh(_ now: Date) -> [Effect] {
         switch screen {
-        case .projects:
+        case .projects, .fleet:
             return refreshAll(now)
         case .users(let projectID):
             var effects = cancel(requests(forScreen: screen), now, quietly: true)
@@ -109,9 +136,9 @@ extension State {
                 continue
             }
             switch target {
-            case .projects: projectsLoad.fail("Cancelled", now)
-            case .users(let projectID): usersLoad[projectID, default: LoadStatus()].fail("Cancelled", now)
-            case .certificates(let user): certificatesLoad[user, default: LoadStatus()].fail("Cancelled", now)
+            case .projects: projectsLoad.fail(LoadStatus.cancelledMessage, now)
+            case .users(let projectID): usersLoad[projectID, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
+            case .certificates(let user): certificatesLoad[user, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
             }
         }
         if !quietly {

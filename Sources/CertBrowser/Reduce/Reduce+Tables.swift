@@ -33,6 +33,7 @@ extension State {
         case .projects: projectsTable.sort
         case .users: usersTable?.sort
         case .certificates: certificatesTable?.sort
+        case .fleet: fleetTable?.sort
         case .detail: nil
         }
     }
@@ -42,6 +43,7 @@ extension State {
         case .projects: projectsTable.filter
         case .users: usersTable?.filter ?? ""
         case .certificates: certificatesTable?.filter ?? ""
+        case .fleet: fleetTable?.filter ?? ""
         case .detail: ""
         }
     }
@@ -51,6 +53,7 @@ extension State {
         case .projects: ProjectRow.columns.map(\.id)
         case .users: UserRow.columns.map(\.id)
         case .certificates: CertificateTableRow.columns.map(\.id)
+        case .fleet: FleetRow.columns.map(\.id)
         case .detail: []
         }
     }
@@ -67,6 +70,8 @@ extension State {
             usersTable?.perform(operation, pageHeight: pageHeight, context: context)
         case .certificates:
             certificatesTable?.perform(operation, pageHeight: pageHeight, context: context)
+        case .fleet:
+            fleetTable?.perform(operation, pageHeight: pageHeight, context: context)
         case .detail(let user, _):
             switch operation {
             case .move, .jump:
@@ -111,6 +116,14 @@ extension State {
         (certificates[user] ?? []).map(CertificateTableRow.init)
     }
 
+    /// Every certificate loaded so far, with its project and user.
+    func fleetRows() -> [FleetRow] {
+        let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return certificates.flatMap { user, list in
+            list.map { FleetRow(certificate: $0, user: user, projectName: names[user.projectID] ?? user.projectID) }
+        }
+    }
+
     /// The project whose users table is open, if any.
     var openProjectID: String? {
         for screen in stack {
@@ -130,6 +143,11 @@ extension State {
     /// Rebuilds every open table from the data, each keeping its sort, filter and
     /// selection.
     mutating func rebuildTables(_ now: Date) {
+        if isBatching {
+            tablesNeedRebuild = true
+            return
+        }
+        tablesNeedRebuild = false
         let context = context(now)
         projectsTable.setRows(projectRows(), context: context)
         if let projectID = openProjectID {
@@ -139,6 +157,10 @@ extension State {
         if let user = openUser {
             let rows = certificateRows(user)
             certificatesTable?.setRows(rows, context: context)
+        }
+        if fleetTable != nil {
+            let rows = fleetRows()
+            fleetTable?.setRows(rows, context: context)
         }
     }
 }

@@ -11,6 +11,19 @@ public func reduce(_ state: State, _ action: Action, now: Date) -> (State, [Effe
 }
 
 extension State {
+    /// Applies several actions (what arrived between two frames) and rebuilds the tables
+    /// once at the end instead of after each: a scan delivers results in bursts, and
+    /// rebuilding every table for each of hundreds of results would freeze the screen.
+    public mutating func apply(_ actions: [Action], now: Date) -> [Effect] {
+        guard actions.count > 1 else { return actions.first.map { apply($0, now: now) } ?? [] }
+        isBatching = true
+        var effects: [Effect] = []
+        for action in actions { effects += apply(action, now: now) }
+        isBatching = false
+        if tablesNeedRebuild { rebuildTables(now) }
+        return effects
+    }
+
     /// Applies `action` in place at time `now` and returns the effects to perform.
     ///
     /// `now` is a parameter, not read from a clock, so tests decide what time it is:
@@ -37,6 +50,11 @@ extension State {
         case .loadFailed(let id, let error):
             receiveFailure(id, error, now)
             return []
+        case .rateLimited(let until):
+            if rateLimitedUntil.map({ $0 < until }) ?? true { rateLimitedUntil = until }
+            return []
+        case .openAllCertificates:
+            return openFleet(now)
         case .copied(let text):
             inform(text, now)
             return []

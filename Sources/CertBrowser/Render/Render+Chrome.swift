@@ -26,6 +26,8 @@ extension Renderer {
                 crumbs.append(user.username)
             case .detail(_, let id):
                 crumbs.append(id.decimal)
+            case .fleet:
+                crumbs.append("All certificates")
             }
         }
         return crumbs.map { TextFit.truncated(TerminalSafe.sanitize($0), to: 32, ellipsis: glyphs.ascii ? "~" : "…") }
@@ -42,6 +44,7 @@ extension Renderer {
         case .projects: return describe(state.projectsTable)
         case .users: return state.usersTable.map(describe) ?? ""
         case .certificates, .detail: return state.certificatesTable.map(describe) ?? ""
+        case .fleet: return state.fleetTable.map(describe) ?? ""
         }
     }
 
@@ -70,6 +73,9 @@ extension Renderer {
             var text = glyphs.spinner(state.spinnerFrame) + " loading"
             let count = state.requests(forScreen: state.screen).count
             if count > 1 { text += " (\(count))" }
+            if let until = state.rateLimitedUntil, until > now {
+                text += " \(glyphs.dot) rate-limited, \(TimeLeft.span(until.timeIntervalSince(now)))"
+            }
             return (text, .spinner)
         }
         guard let last = status.lastLoaded else {
@@ -119,6 +125,8 @@ extension Renderer {
         }
         if let message = state.message {
             parts.append((message.text, message.isError ? .error : .normal))
+        } else if state.screen == .fleet {
+            parts.append(fleetProgressText)
         } else if let failure = state.loadStatus(for: state.screen).failureMessage {
             parts.append(("Load failed: \(failure) Press R to retry.", .error))
         }
@@ -130,6 +138,7 @@ extension Renderer {
         case .projects: state.projectsTable.filter
         case .users: state.usersTable?.filter ?? ""
         case .certificates: state.certificatesTable?.filter ?? ""
+        case .fleet: state.fleetTable?.filter ?? ""
         case .detail: ""
         }
     }
@@ -150,6 +159,9 @@ extension Renderer {
                      (.reverseSort, "reverse"), (.copyID, "copy ID"), (.refresh, "refresh")]
         case .detail:
             items = [(.back, "back"), (.copyID, "copy ID"), (.copyRow, "copy JSON"), (.refresh, "refresh")]
+        case .fleet:
+            items = [(.drillIn, "open user"), (.back, "back"), (.filter, "filter"), (.sortNext, "sort"),
+                     (.reverseSort, "reverse"), (.copyID, "copy ID"), (.refresh, "rescan")]
         }
         if state.stack.count == 1 { items.removeAll { $0.0 == .back } }
         items += [(.help, "help"), (.quit, "quit")]

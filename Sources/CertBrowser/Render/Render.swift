@@ -25,6 +25,10 @@ public func render(_ state: State, size: Size, now: Date, options: RenderOptions
             }
         case .detail(let user, let id):
             painter.drawDetail(user: user, id: id, &canvas)
+        case .fleet:
+            if let table = state.fleetTable {
+                painter.drawTable(table, noun: "certificates", empty: painter.emptyFleetText, &canvas)
+            }
         }
         painter.drawFooter(&canvas)
         if state.isShowingHelp { painter.drawHelp(&canvas) }

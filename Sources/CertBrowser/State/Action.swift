@@ -1,4 +1,5 @@
 import AtlasAPI
+import Foundation
 
 /// Everything that can happen to the browser: keys, time, and results of effects.
 public enum Action: Sendable {
@@ -14,6 +15,10 @@ public enum Action: Sendable {
     case usersLoaded(RequestID, projectID: String, users: [DatabaseUser])
     case certificatesLoaded(RequestID, user: UserKey, certificates: [Certificate])
     case loadFailed(RequestID, AtlasError)
+    /// Atlas answered 429: every request waits until `until`.
+    case rateLimited(until: Date)
+    /// Open the all-certificates view (`atlas-certs --all`).
+    case openAllCertificates
     /// The clipboard took the text; `message` says what and how ("… via OSC 52").
     case copied(message: String)
     /// The clipboard could not be written; shown as an error, never fatal.

@@ -66,7 +66,7 @@ public struct Keymap: Sendable, Hashable {
         KeyBinding(keys: [.character("y"), .character("c")], command: .copyID, summary: "copy certificate ID"),
         KeyBinding(keys: [.character("Y")], command: .copyRow, summary: "copy row as JSON"),
         KeyBinding(keys: [.character("R"), .ctrl("r")], command: .refresh, summary: "refresh"),
-        KeyBinding(keys: [.character("a")], command: .allCertificates, summary: "all certificates (not yet)"),
+        KeyBinding(keys: [.character("a")], command: .allCertificates, summary: "all certificates, every project"),
         KeyBinding(keys: [.character("n")], command: .create, summary: "new certificate (not yet)"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "help"),
         KeyBinding(keys: [.character("q"), .ctrl("c")], command: .quit, summary: "quit"),

@@ -12,6 +12,9 @@ public struct LoadStatus: Sendable, Hashable {
     }
 
     public var phase: Phase
+
+    /// The failure text of a load the user cancelled (Esc).
+    public static let cancelledMessage = "Cancelled"
     /// When data last arrived successfully; survives a later failure.
     public var lastLoaded: Date?
 

@@ -6,4 +6,6 @@ public enum Screen: Sendable, Hashable {
     case users(projectID: String)
     case certificates(UserKey)
     case detail(UserKey, CertificateID)
+    /// Every certificate of every project, soonest expiry first (`a`).
+    case fleet
 }

@@ -24,12 +24,19 @@ public struct State: Sendable, Equatable {
     public internal(set) var certificatesLoad: [UserKey: LoadStatus] = [:]
     public internal(set) var pending: [RequestID: LoadTarget] = [:]
     var nextRequest: UInt64 = 1
+    /// While `apply(_: [Action])` runs: tables are rebuilt once at its end.
+    var isBatching = false
+    var tablesNeedRebuild = false
 
     // Navigation and tables.
     public internal(set) var stack: [Screen] = [.projects]
     public internal(set) var projectsTable: Table<ProjectRow>
     public internal(set) var usersTable: Table<UserRow>?
     public internal(set) var certificatesTable: Table<CertificateTableRow>?
+    /// The all-certificates view, while it is open.
+    public internal(set) var fleetTable: Table<FleetRow>?
+    /// Atlas answered 429: every request waits until then.
+    public internal(set) var rateLimitedUntil: Date?
 
     // Overlays and footer.
     public internal(set) var isEditingFilter = false
@@ -63,7 +70,7 @@ public struct State: Sendable, Equatable {
     func requests(forScreen screen: Screen) -> [RequestID] {
         pending.filter { _, target in
             switch (screen, target) {
-            case (.projects, _): true
+            case (.projects, _), (.fleet, _): true
             case (.users(let projectID), .users(let other)): projectID == other
             case (.users(let projectID), .certificates(let user)): user.projectID == projectID
             case (.certificates(let user), .certificates(let other)), (.detail(let user, _), .certificates(let other)):
@@ -76,7 +83,7 @@ public struct State: Sendable, Equatable {
     /// The load status shown in the footer for `screen`.
     func loadStatus(for screen: Screen) -> LoadStatus {
         switch screen {
-        case .projects: projectsLoad
+        case .projects, .fleet: projectsLoad
         case .users(let projectID): usersLoad[projectID] ?? LoadStatus()
         case .certificates(let user), .detail(let user, _): certificatesLoad[user] ?? LoadStatus()
         }

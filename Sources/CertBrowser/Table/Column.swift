@@ -20,6 +20,7 @@ public enum ColumnID: String, Sendable, Hashable {
     case name, projectID, x509Users, critical, warning, ok, soonest
     case username, authDatabase, x509Type, roles, certificates, status
     case certificateID, subject, created, expires, timeLeft
+    case project, user
 }
 
 /// A table column: how to title, sort, show and fit it.

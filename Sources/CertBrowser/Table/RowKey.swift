@@ -34,4 +34,6 @@ public enum RowKey: Sendable, Hashable, Comparable {
     case project(String)
     case user(UserKey)
     case certificate(CertificateID)
+    /// A certificate in the all-certificates view, where rows of many users meet.
+    case fleetCertificate(UserKey, CertificateID)
 }

@@ -113,6 +113,12 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         select(position: toEnd ? order.count - 1 : 0, pageHeight: pageHeight)
     }
 
+    /// Selects the row with `key` when it is visible (from now on the selection follows it).
+    public mutating func select(key: RowKey, pageHeight: Int) {
+        guard let position = order.firstIndex(where: { rows[$0].key == key }) else { return }
+        select(position: position, pageHeight: pageHeight)
+    }
+
     /// The first position to show so that the cursor is visible in `height` rows.
     public func visibleTop(height: Int) -> Int {
         guard height > 0 else { return cursor }

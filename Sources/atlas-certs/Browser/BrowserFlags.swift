@@ -19,6 +19,9 @@ struct BrowserFlags: ParsableArguments {
     @Flag(name: .long, help: "Draw with ASCII only, whatever the locale.")
     var ascii = false
 
+    @Flag(name: .long, help: "Start in the all-certificates view: every certificate of every project, soonest expiry first (a).")
+    var all = false
+
     @Option(name: .long, help: ArgumentHelp("Warn when less than this is left, e.g. 30d, 2w, 72h (default: the settings file's [thresholds] warning, else 30d).", valueName: "duration"))
     var warning: String?
 
@@ -41,7 +44,7 @@ struct BrowserFlags: ParsableArguments {
     var options: BrowserOptions {
         get throws {
             BrowserOptions(clipboard: clipboard, color: color, palette: colorblind ? .colorBlindSafe : .standard,
-                           policy: try policy(), ascii: ascii ? true : nil)
+                           policy: try policy(), ascii: ascii ? true : nil, startWithAllCertificates: all)
         }
     }
 }

@@ -34,7 +34,8 @@ enum BrowserRuntime {
         defer { terminal.restore() }
         let clipboard = Clipboard(plan: plan, findExecutable: findExecutable,
                                   writeToTerminal: { [weak terminal] bytes in terminal?.writeRaw(bytes) ?? false })
-        let session = BrowserSession(terminal: terminal, clipboard: clipboard, client: client, policy: options.policy)
+        let session = BrowserSession(terminal: terminal, clipboard: clipboard, client: client, policy: options.policy,
+                                     startWithAllCertificates: options.startWithAllCertificates)
         let signal = await session.run()
         terminal.restore()
         if let signal { throw ExitCode(128 + signal) }

@@ -14,8 +14,11 @@ final class BrowserSession {
     private var running: [RequestID: Task<Void, Never>] = [:]
     private var copies: [Task<Void, Never>] = []
     private var quitting = false
+    private let startWithAllCertificates: Bool
 
-    init(terminal: NcursesTerminal, clipboard: Clipboard, client: AtlasClient, policy: ExpiryPolicy) {
+    init(terminal: NcursesTerminal, clipboard: Clipboard, client: AtlasClient, policy: ExpiryPolicy,
+         startWithAllCertificates: Bool = false) {
+        self.startWithAllCertificates = startWithAllCertificates
         self.terminal = terminal
         self.clipboard = clipboard
         self.loads = LoadRunner(client: client, inbox: inbox)
@@ -27,6 +30,7 @@ final class BrowserSession {
     func run() async -> Int32? {
         dispatch(.resize(terminal.size))
         dispatch(.start)
+        if startWithAllCertificates { dispatch(.openAllCertificates) }
         paint()
         var signal: Int32?
         while !quitting {
@@ -46,9 +50,8 @@ final class BrowserSession {
             } else {
                 dispatch(.tick)
             }
-            for action in inbox.drain() where !quitting {
-                dispatch(action)
-            }
+            let arrived = inbox.drain()
+            if !arrived.isEmpty && !quitting { dispatch(arrived) }
             if !quitting { paint() }
             // Let main-actor work (copies in flight) run between frames.
             await Task.yield()
@@ -68,6 +71,15 @@ final class BrowserSession {
     private func dispatch(_ action: Action) {
         if let answered = action.answeredRequest { running[answered] = nil }
         let effects = state.apply(action, now: Date())
+        for effect in effects { perform(effect) }
+    }
+
+    /// Results that arrived between two frames, applied as one batch.
+    private func dispatch(_ actions: [Action]) {
+        for action in actions {
+            if let answered = action.answeredRequest { running[answered] = nil }
+        }
+        let effects = state.apply(actions, now: Date())
         for effect in effects { perform(effect) }
     }
 

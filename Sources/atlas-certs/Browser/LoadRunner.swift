@@ -1,5 +1,6 @@
 import AtlasAPI
 import CertBrowser
+import Foundation
 
 /// Performs the reducer's load effects with the Atlas client.
 ///
@@ -9,6 +10,8 @@ import CertBrowser
 struct LoadRunner: Sendable {
     let client: AtlasClient
     let inbox: ActionInbox
+    /// Loads in flight at once.
+    let limiter = LoadLimiter(limit: FleetScanner.defaultConcurrency)
 
     func start(_ effect: Effect) -> (RequestID, Task<Void, Never>)? {
         let client = client
@@ -16,7 +19,7 @@ struct LoadRunner: Sendable {
         switch effect {
         case .loadProjects(let id):
             return (id, Task.detached {
-                await Self.deliver(id, inbox) {
+                await self.deliver(id, inbox) {
                     async let projects = client.projects()
                     // Organizations only name the projects' owners; keys scoped to
                     // projects may not list them, which must not hide the projects.
@@ -26,13 +29,13 @@ struct LoadRunner: Sendable {
             })
         case .loadUsers(let id, let projectID):
             return (id, Task.detached {
-                await Self.deliver(id, inbox) {
+                await self.deliver(id, inbox) {
                     .usersLoaded(id, projectID: projectID, users: try await client.databaseUsers(projectID: projectID))
                 }
             })
         case .loadCertificates(let id, let user):
             return (id, Task.detached {
-                await Self.deliver(id, inbox) {
+                await self.deliver(id, inbox) {
                     .certificatesLoaded(id, user: user,
                                         certificates: try await client.certificates(projectID: user.projectID, username: user.username))
                 }
@@ -42,9 +45,17 @@ struct LoadRunner: Sendable {
         }
     }
 
-    private static func deliver(_ id: RequestID, _ inbox: ActionInbox, _ load: () async throws -> Action) async {
+    private func deliver(_ id: RequestID, _ inbox: ActionInbox, _ load: @escaping @Sendable () async throws -> Action) async {
+        // Atlas's 429 pauses every request; the browser says so while it waits.
+        let observe: @Sendable (ClientEvent) -> Void = { event in
+            if case .rateLimited(_, let wait) = event {
+                inbox.post(.rateLimited(until: Date().addingTimeInterval(Double(wait.components.seconds))))
+            }
+        }
         do {
-            let action = try await load()
+            let action = try await AtlasClient.$taskObserver.withValue(observe) {
+                try await limiter.run(load)
+            }
             if !Task.isCancelled { inbox.post(action) }
         } catch {
             if Task.isCancelled || error is CancellationError { return }

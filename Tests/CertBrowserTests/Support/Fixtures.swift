@@ -113,6 +113,7 @@ enum Fixture {
         case .projects: state.projectsTable.selectedKey
         case .users: state.usersTable?.selectedKey
         case .certificates, .detail: state.certificatesTable?.selectedKey
+        case .fleet: state.fleetTable?.selectedKey
         }
     }
 }

@@ -1,0 +1,47 @@
+import AtlasAPI
+import Foundation
+
+/// One certificate in the all-certificates view: the certificate with its project and
+/// user, so the question "which certificate expires next, anywhere?" is one table.
+public struct FleetRow: TableRowModel {
+    public var certificate: Certificate
+    public var user: UserKey
+    public var projectName: String
+
+    public init(certificate: Certificate, user: UserKey, projectName: String) {
+        self.certificate = certificate
+        self.user = user
+        self.projectName = projectName
+    }
+
+    public var key: RowKey { .fleetCertificate(user, certificate.id) }
+
+    func status(_ context: CellContext) -> ExpiryStatus {
+        context.policy.status(notAfter: certificate.notAfter, now: context.now)
+    }
+
+    /// The certificate columns, shared with a user's table, plus project and user.
+    public static let columns: [Column<FleetRow>] = {
+        let certificateColumns = CertificateTableRow.columns.map { column in
+            Column<FleetRow>(
+                id: column.id, title: column.title, priority: column.priority == 0 ? 0 : column.priority + 1,
+                essential: column.essential, flexible: column.flexible, minWidth: column.minWidth,
+                maxWidth: column.maxWidth, alignRight: column.alignRight, dynamic: column.dynamic,
+                sortKey: { row, context in column.sortKey(CertificateTableRow(certificate: row.certificate), context) },
+                text: { row, context in column.text(CertificateTableRow(certificate: row.certificate), context) },
+                role: { row, context in column.role(CertificateTableRow(certificate: row.certificate), context) })
+        }
+        let where_: [Column<FleetRow>] = [
+            Column(
+                id: .project, title: "PROJECT", priority: 2, flexible: true, minWidth: 8, maxWidth: 28,
+                sortKey: { row, _ in .text(row.projectName) },
+                text: { row, _ in TerminalSafe.sanitize(row.projectName) }),
+            Column(
+                id: .user, title: "USER", priority: 1, flexible: true, minWidth: 8, maxWidth: 36,
+                sortKey: { row, _ in .text(row.user.username) },
+                text: { row, _ in TerminalSafe.sanitize(row.user.username) }),
+        ]
+        // ID, PROJECT, USER, then subject, dates, time left and status.
+        return [certificateColumns[0]] + where_ + certificateColumns.dropFirst()
+    }()
+}

@@ -1,0 +1,65 @@
+import AtlasAPI
+import Foundation
+
+/// How far the scan behind the projects' counts and the all-certificates view has got,
+/// derived from what has arrived: the same loads feed both, so there is one truth.
+public struct FleetScanStatus: Sendable, Hashable {
+    /// Nil until the project list has arrived.
+    public var projectsTotal: Int?
+    /// Projects whose users arrived or could not be loaded (a cancelled load is not done).
+    public var projectsDone: Int
+    /// Users with Atlas-managed certificates found so far.
+    public var usersTotal: Int
+    /// Of those, users whose certificates arrived or could not be loaded.
+    public var usersDone: Int
+    public var certificates: Int
+    public var inFlight: Int
+    /// What could not be read, one line each ("ledger: HTTP 403 …"); cancelled loads are
+    /// counted in `cancelled` instead.
+    public var failures: [String]
+    public var cancelled: Int
+
+    /// Work done, 0...1; every project listed and every managed user fetched is a unit.
+    public var fraction: Double {
+        guard let projectsTotal else { return 0 }
+        let total = projectsTotal + usersTotal
+        return total == 0 ? 1 : Double(projectsDone + usersDone) / Double(total)
+    }
+}
+
+extension State {
+    public var fleetScanStatus: FleetScanStatus {
+        var status = FleetScanStatus(projectsTotal: projectsLoad.lastLoaded == nil ? nil : projects.count,
+                                     projectsDone: 0, usersTotal: 0, usersDone: 0, certificates: 0,
+                                     inFlight: pending.count, failures: [], cancelled: 0)
+        func note(_ failure: String?, _ what: @autoclosure () -> String) {
+            guard let failure else { return }
+            if failure == LoadStatus.cancelledMessage {
+                status.cancelled += 1
+            } else {
+                status.failures.append("\(what()): \(failure)")
+            }
+        }
+        for project in projects {
+            let name = TerminalSafe.sanitize(project.name, maxCharacters: 40)
+            if let list = users[project.id] {
+                status.projectsDone += 1
+                for user in list where user.hasManagedCertificates {
+                    let key = UserKey(user, projectID: project.id)
+                    status.usersTotal += 1
+                    if let found = certificates[key] {
+                        status.usersDone += 1
+                        status.certificates += found.count
+                    } else if let failure = certificatesLoad[key]?.failureMessage {
+                        if failure != LoadStatus.cancelledMessage { status.usersDone += 1 }
+                        note(failure, "\(name) / \(TerminalSafe.sanitize(user.username, maxCharacters: 40))")
+                    }
+                }
+            } else if let failure = usersLoad[project.id]?.failureMessage {
+                if failure != LoadStatus.cancelledMessage { status.projectsDone += 1 }
+                note(failure, name)
+            }
+        }
+        return status
+    }
+}
