@@ -6,6 +6,7 @@ extension State {
         // Ctrl-C always quits, whatever is open: users reach for it when lost.
         if key == .ctrl("c") { return [.quit] }
         if key == .resize { return [] }
+        if createDialog != nil { return handleCreateKey(key, now) }
         if isShowingHelp { return handleHelpKey(key) }
         if isEditingFilter { return handleFilterKey(key, now) }
         guard let command = keymap.command(for: key) else { return [] }
@@ -81,7 +82,7 @@ extension State {
             message = nil
             return refresh(now)
         case .allCertificates: return openFleet(now)
-        case .create: inform("Creating certificates is not yet available.", now)
+        case .create: openCreateDialog(now)
         case .help:
             isShowingHelp = true
             helpScroll = 0

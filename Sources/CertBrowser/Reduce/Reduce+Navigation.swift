@@ -124,6 +124,9 @@ extension State {
     /// loading as failed-by-cancel (keeping the rows, marked stale) and asks the runtime
     /// to stop them. `quietly` is for refreshes, which start a new load at once.
     mutating func cancel(_ ids: [RequestID], _ now: Date, quietly: Bool = false) -> [Effect] {
+        // A certificate being created is never cancelled: Atlas may already have issued
+        // it, and its private key exists only in that response.
+        let ids = ids.filter { if case .create? = pending[$0] { false } else { true } }
         guard !ids.isEmpty else { return [] }
         for id in ids {
             guard let target = pending.removeValue(forKey: id) else { continue }
@@ -132,6 +135,7 @@ extension State {
                 case .projects: projectsLoad.abandon()
                 case .users(let projectID): usersLoad[projectID]?.abandon()
                 case .certificates(let user): certificatesLoad[user]?.abandon()
+                case .create: break
                 }
                 continue
             }
@@ -139,6 +143,7 @@ extension State {
             case .projects: projectsLoad.fail(LoadStatus.cancelledMessage, now)
             case .users(let projectID): usersLoad[projectID, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
             case .certificates(let user): certificatesLoad[user, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
+            case .create: break
             }
         }
         if !quietly {

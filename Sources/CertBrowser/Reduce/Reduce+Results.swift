@@ -67,6 +67,9 @@ extension State {
         case .certificates(let user):
             certificatesLoad[user, default: LoadStatus()].fail(text, now)
             warn("Could not load certificates of \(TerminalSafe.sanitize(user.username, maxCharacters: 40)): \(text)", now)
+        case .create:
+            createDialog = nil
+            warn(text, now)
         }
         rebuildTables(now)
     }

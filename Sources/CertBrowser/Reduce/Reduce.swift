@@ -50,6 +50,11 @@ extension State {
         case .loadFailed(let id, let error):
             receiveFailure(id, error, now)
             return []
+        case .certificateCreated(let id, let user, let certificate, let path):
+            return receiveCreated(id, user, certificate, path, now)
+        case .createFailed(let id, let message):
+            receiveCreateFailure(id, message, now)
+            return []
         case .rateLimited(let until):
             if rateLimitedUntil.map({ $0 < until }) ?? true { rateLimitedUntil = until }
             return []

@@ -11,16 +11,7 @@ extension Renderer {
         let inner = height - 3
         let scroll = max(0, min(state.helpScroll, bindings.count - inner))
 
-        let (topLeft, topRight, bottomLeft, bottomRight) = glyphs.corners
-        let rule = String(repeating: glyphs.horizontal, count: max(0, width - 2))
-        canvas.write(topLeft + rule + topRight, x: left, y: top, role: .dialog)
-        for y in (top + 1)..<(top + height - 1) {
-            canvas.write(glyphs.vertical, x: left, y: y, role: .dialog)
-            canvas.fill(x: left + 1, y: y, width: width - 2, role: .dialog)
-            canvas.write(glyphs.vertical, x: left + width - 1, y: y, role: .dialog)
-        }
-        canvas.write(bottomLeft + rule + bottomRight, x: left, y: top + height - 1, role: .dialog)
-        canvas.write(" Keys ", x: left + 2, y: top, role: .dialog)
+        drawBox(left: left, top: top, width: width, height: height, title: "Keys", &canvas)
 
         for (offset, binding) in bindings.dropFirst(scroll).prefix(inner).enumerated() {
             let y = top + 1 + offset

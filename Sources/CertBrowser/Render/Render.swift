@@ -32,6 +32,7 @@ public func render(_ state: State, size: Size, now: Date, options: RenderOptions
         }
         painter.drawFooter(&canvas)
         if state.isShowingHelp { painter.drawHelp(&canvas) }
+        if let dialog = state.createDialog { painter.drawCreateDialog(dialog, &canvas) }
     }
     if !options.color { canvas.mapRoles(\.withoutColor) }
     return canvas

@@ -15,6 +15,10 @@ public enum Action: Sendable {
     case usersLoaded(RequestID, projectID: String, users: [DatabaseUser])
     case certificatesLoaded(RequestID, user: UserKey, certificates: [Certificate])
     case loadFailed(RequestID, AtlasError)
+    /// A certificate was created and written to `path`.
+    case certificateCreated(RequestID, user: UserKey, certificate: Certificate, path: String)
+    /// Creating failed; `message` says whether a certificate exists in Atlas anyway.
+    case createFailed(RequestID, message: String)
     /// Atlas answered 429: every request waits until `until`.
     case rateLimited(until: Date)
     /// Open the all-certificates view (`atlas-certs --all`).

@@ -25,6 +25,10 @@ public enum Effect: Sendable, Hashable {
     /// Load the certificates of a managed X.509 user; answer with `certificatesLoaded`
     /// or `loadFailed`.
     case loadCertificates(RequestID, user: UserKey)
+    /// Create a certificate for `user`, valid `months`, and write it with its private
+    /// key to the new file `path` (mode 0600). Answer with `certificateCreated` or
+    /// `createFailed`. Never retried, never cancelled.
+    case createCertificate(RequestID, user: UserKey, months: Int, path: String)
     /// Stop a load; its result, if it still arrives, is ignored anyway.
     case cancel(RequestID)
     /// Put `text` on the clipboard; `what` names it for the footer ("certificate ID

@@ -67,7 +67,7 @@ public struct Keymap: Sendable, Hashable {
         KeyBinding(keys: [.character("Y")], command: .copyRow, summary: "copy row as JSON"),
         KeyBinding(keys: [.character("R"), .ctrl("r")], command: .refresh, summary: "refresh"),
         KeyBinding(keys: [.character("a")], command: .allCertificates, summary: "all certificates, every project"),
-        KeyBinding(keys: [.character("n")], command: .create, summary: "new certificate (not yet)"),
+        KeyBinding(keys: [.character("n")], command: .create, summary: "create a certificate (asks first)"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "help"),
         KeyBinding(keys: [.character("q"), .ctrl("c")], command: .quit, summary: "quit"),
     ])

@@ -54,6 +54,8 @@ public enum LoadTarget: Sendable, Hashable {
     case projects
     case users(projectID: String)
     case certificates(UserKey)
+    /// A certificate being created for this user (never cancelled: see `CreateDialog`).
+    case create(UserKey)
 }
 
 /// A message in the footer.

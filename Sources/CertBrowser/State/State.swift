@@ -41,13 +41,19 @@ public struct State: Sendable, Equatable {
     // Overlays and footer.
     public internal(set) var isEditingFilter = false
     public internal(set) var isShowingHelp = false
+    /// The `n` dialog, while open.
+    public internal(set) var createDialog: CreateDialog?
+    /// Where `n` proposes to write new certificates: the working directory.
+    public var outputDirectory: String
     public internal(set) var helpScroll = 0
     public internal(set) var message: Message?
     public internal(set) var spinnerFrame = 0
 
     /// A browser with no data yet; send `Action.start` to begin loading.
-    public init(policy: ExpiryPolicy = .default, keymap: Keymap = .standard, viewport: Size = Size(width: 80, height: 24)) {
+    public init(policy: ExpiryPolicy = .default, keymap: Keymap = .standard, viewport: Size = Size(width: 80, height: 24),
+                outputDirectory: String = ".") {
         self.policy = policy
+        self.outputDirectory = outputDirectory
         self.keymap = keymap
         self.viewport = viewport
         self.projectsTable = Table(sort: TableSort(column: .soonest), context: CellContext(now: .distantPast, policy: policy, ascii: false))
@@ -75,6 +81,8 @@ public struct State: Sendable, Equatable {
             case (.users(let projectID), .certificates(let user)): user.projectID == projectID
             case (.certificates(let user), .certificates(let other)), (.detail(let user, _), .certificates(let other)):
                 user == other
+            case (_, .create):
+                false
             default: false
             }
         }.keys.sorted()

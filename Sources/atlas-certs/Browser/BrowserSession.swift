@@ -13,6 +13,10 @@ final class BrowserSession {
     private var state: State
     private var running: [RequestID: Task<Void, Never>] = [:]
     private var copies: [Task<Void, Never>] = []
+    /// Certificates being created: never cancelled, and awaited before the browser
+    /// returns, so a key Atlas issued is always written.
+    private var creations: [Task<Void, Never>] = []
+    private let creator: CertificateCreator
     private var quitting = false
     private let startWithAllCertificates: Bool
 
@@ -22,7 +26,8 @@ final class BrowserSession {
         self.terminal = terminal
         self.clipboard = clipboard
         self.loads = LoadRunner(client: client, inbox: inbox)
-        self.state = State(policy: policy, viewport: terminal.size)
+        self.creator = CertificateCreator(client: client)
+        self.state = State(policy: policy, viewport: terminal.size, outputDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// Runs until quit or a termination signal.
@@ -58,6 +63,7 @@ final class BrowserSession {
         }
         for task in running.values { task.cancel() }
         for task in copies { task.cancel() }
+        for task in creations { await task.value }
         return signal
     }
 
@@ -87,6 +93,10 @@ final class BrowserSession {
         switch effect {
         case .loadProjects, .loadUsers, .loadCertificates:
             if let (id, task) = loads.start(effect) { running[id] = task }
+        case .createCertificate(let id, let user, let months, let path):
+            let creator = creator
+            let inbox = inbox
+            creations.append(Task.detached { inbox.post(await creator.create(id, user: user, months: months, path: path)) })
         case .cancel(let id):
             running.removeValue(forKey: id)?.cancel()
         case .copy(let text, let what):

@@ -77,7 +77,7 @@ enum Fixture {
                 queue += state.apply(.usersLoaded(id, projectID: projectID, users: users[projectID] ?? []), now: now)
             case .loadCertificates(let id, let user):
                 queue += state.apply(.certificatesLoaded(id, user: user, certificates: certificates[user.username] ?? []), now: now)
-            case .cancel, .copy, .quit:
+            case .cancel, .copy, .quit, .createCertificate:
                 break
             }
         }
