@@ -9,6 +9,9 @@ struct Session {
     let transport: AsyncHTTPClientTransport
     let defaultProjectID: String?
     let defaultOrganizationID: String?
+    /// Whose data a metadata cache would hold: base URL, key or client ID (never the
+    /// secret), profile.
+    let cacheIdentity: CacheIdentity
 
     /// Resolves credentials in the Atlas CLI's order and builds the client.
     static func open(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Session {
@@ -43,7 +46,10 @@ struct Session {
         }
         let logger: (@Sendable (ClientEvent) -> Void)? = options.verbose ? { @Sendable event in Session.log(event) } : nil
         let client = AtlasClient(configuration: configuration, transport: transport, authorizer: authorizer, events: logger)
-        return Session(client: client, transport: transport, defaultProjectID: defaultProjectID, defaultOrganizationID: defaultOrganizationID)
+        let identity = CacheIdentity(baseURL: configuration.baseURL, credentialIdentifier: credentials.cacheIdentifier,
+                                     profile: options.profile)
+        return Session(client: client, transport: transport, defaultProjectID: defaultProjectID,
+                       defaultOrganizationID: defaultOrganizationID, cacheIdentity: identity)
     }
 
     static func log(_ event: ClientEvent) {

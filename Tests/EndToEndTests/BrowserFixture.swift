@@ -9,13 +9,22 @@ struct BrowserFixture {
     let data: SimulatorData
     let now: Date
 
-    static func start() async throws -> BrowserFixture {
+    static func start(faults: FaultConfiguration = FaultConfiguration(), port: Int = 0, data: SimulatorData? = nil) async throws -> BrowserFixture {
         let now = Date()
-        let data = SimulatorData.generate(seed: 42, now: now, organizations: 1, projectsPerOrganization: 3,
-                                          usersPerProject: 6, certificatesPerManagedUser: 3, managedFraction: 0.6,
-                                          includeHostileNames: true)
-        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(port: 0), data: data)
+        let data = data ?? SimulatorData.generate(seed: 42, now: now, organizations: 1, projectsPerOrganization: 3,
+                                                  usersPerProject: 6, certificatesPerManagedUser: 3, managedFraction: 0.6,
+                                                  includeHostileNames: true)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(port: port, faults: faults), data: data)
         return BrowserFixture(simulator: simulator, data: data, now: now)
+    }
+
+    /// The port the simulator listens on.
+    var port: Int { Int(simulator.baseURL.split(separator: ":").last ?? "") ?? 0 }
+
+    /// Every live certificate of every MANAGED user, soonest expiry first.
+    var fleetCertificates: [Certificate] {
+        data.users.filter(\.hasManagedCertificates).flatMap(liveCertificates(of:))
+            .sorted { ($0.notAfter, $0.id.value) < ($1.notAfter, $1.id.value) }
     }
 
     func stop() async {
@@ -33,13 +42,14 @@ struct BrowserFixture {
         return found
     }
 
-    /// The shell command that runs the browser with a clean, fixed environment: UTF-8,
+    /// The shell command that runs the browser in the harness's directory (where `n`
+    /// writes new certificates; HOME is there too, so the cache is) with a clean, fixed environment: UTF-8,
     /// UTC, xterm-256color, the simulator's URL and demo keys, and the clipboard mode.
-    func command(harness: TmuxHarness, clipboard: String = "command", extraArguments: [String] = []) throws -> String {
+    func command(harness: TmuxHarness, clipboard: String = "command", extraArguments: [String] = [], home: URL? = nil) throws -> String {
         let credentials = simulator.configuration.credentials
         let variables: [String: String] = [
             "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC",
-            "NCURSES_NO_UTF8_ACS": "1", "HOME": harness.directory.path, "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "NCURSES_NO_UTF8_ACS": "1", "HOME": (home ?? harness.directory).path, "PATH": "/usr/local/bin:/usr/bin:/bin",
             "MONGODB_ATLAS_OPS_MANAGER_URL": simulator.baseURL,
             "MONGODB_ATLAS_PUBLIC_API_KEY": credentials.publicKey,
             "MONGODB_ATLAS_PRIVATE_API_KEY": credentials.privateKey,
@@ -48,7 +58,7 @@ struct BrowserFixture {
         ]
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=" + Shell.quote($0.value) }
         // TMUX is passed through from the pane, so the program knows it runs in tmux.
-        return "exec env -i " + assignments.joined(separator: " ") + " TMUX=\"$TMUX\" "
+        return "cd " + Shell.quote(harness.directory.path) + " && exec env -i " + assignments.joined(separator: " ") + " TMUX=\"$TMUX\" "
             + ([try Self.binary()] + extraArguments).map(Shell.quote).joined(separator: " ")
     }
 

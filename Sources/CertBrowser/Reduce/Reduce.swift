@@ -29,6 +29,12 @@ extension State {
     /// `now` is a parameter, not read from a clock, so tests decide what time it is:
     /// expiry bands, "updated 5s ago" and spinner states are all reproducible.
     public mutating func apply(_ action: Action, now: Date) -> [Effect] {
+        let effects = applyOne(action, now)
+        settleCache()
+        return effects
+    }
+
+    private mutating func applyOne(_ action: Action, _ now: Date) -> [Effect] {
         switch action {
         case .start:
             return refreshAll(now)
@@ -60,6 +66,12 @@ extension State {
             return []
         case .openAllCertificates:
             return openFleet(now)
+        case .restoredFromCache(let cached):
+            restore(cached, now)
+            return []
+        case .cacheIgnored(let note):
+            warn(note, now)
+            return []
         case .copied(let text):
             inform(text, now)
             return []

@@ -51,7 +51,10 @@ extension Renderer {
     func drawHeader(_ canvas: inout Canvas) {
         canvas.fill(x: 0, y: 0, width: canvas.width, role: .breadcrumb)
         // Stale rows are also dimmed, but a word survives any palette and NO_COLOR.
-        let right = isStale ? "STALE  " + position : position
+        var right = isStale ? "STALE  " + position : position
+        if let cachedAt = state.cachedAt {
+            right = "CACHED \(TimeLeft.span(max(0, now.timeIntervalSince(cachedAt)))) ago  " + position
+        }
         let rightWidth = TextWidth.of(right)
         let room = max(0, canvas.width - rightWidth - 3)
         canvas.write(" " + breadcrumbs.joined(separator: glyphs.crumbSeparator), x: 0, y: 0, maxWidth: room, role: .breadcrumb)

@@ -21,6 +21,10 @@ public enum Action: Sendable {
     case createFailed(RequestID, message: String)
     /// Atlas answered 429: every request waits until `until`.
     case rateLimited(until: Date)
+    /// The last run's data, from the disk cache: shown at once, marked with its age.
+    case restoredFromCache(CachedMetadata)
+    /// The cache file could not be used; `note` says why (shown, never fatal).
+    case cacheIgnored(note: String)
     /// Open the all-certificates view (`atlas-certs --all`).
     case openAllCertificates
     /// The clipboard took the text; `message` says what and how ("… via OSC 52").

@@ -35,6 +35,9 @@ public struct State: Sendable, Equatable {
     public internal(set) var certificatesTable: Table<CertificateTableRow>?
     /// The all-certificates view, while it is open.
     public internal(set) var fleetTable: Table<FleetRow>?
+    /// When the data shown was saved, while it comes from the disk cache (shown as
+    /// CACHED with its age until the refresh after start has finished).
+    public internal(set) var cachedAt: Date?
     /// Atlas answered 429: every request waits until then.
     public internal(set) var rateLimitedUntil: Date?
 

@@ -21,10 +21,14 @@ struct BrowseCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var flags: BrowserFlags
 
+    @Flag(name: .long, help: "Do not read or write the metadata cache (the last run's projects, users and certificate dates, under $XDG_CACHE_HOME/atlas-certs).")
+    var noCache = false
+
     func run() async throws {
         let options = try flags.options
         try await Session.run(global) { session in
-            try await BrowserRuntime.run(client: session.client, options: options)
+            let cache = noCache ? nil : MetadataCache(identity: session.cacheIdentity, environment: options.environment)
+            try await BrowserRuntime.run(client: session.client, options: options, cache: cache)
         }
     }
 }

@@ -16,7 +16,7 @@ enum BrowserRuntime {
     ///   by the caller, after the terminal is back to normal); `ExitCode(128 + signal)`
     ///   after SIGINT, SIGTERM or SIGHUP, as shells expect.
     @MainActor
-    static func run(client: AtlasClient, options: BrowserOptions) async throws {
+    static func run(client: AtlasClient, options: BrowserOptions, cache: MetadataCache? = nil) async throws {
         let environment = options.environment
         let mode: ClipboardMode
         do {
@@ -29,15 +29,24 @@ enum BrowserRuntime {
         let plan = ClipboardPlan.choose(mode: mode, environment: ClipboardEnvironment(environment: environment),
                                         findExecutable: findExecutable)
 
+        // Read before the screen opens: the first frame already shows the last run's data.
+        let restored = cache.map { CacheBridge.restore($0.load()) } ?? nil
         let terminal = try NcursesTerminal.start(NcursesTerminal.Configuration(
             colorMode: options.color, palette: options.palette, ascii: options.ascii, environment: environment))
         defer { terminal.restore() }
         let clipboard = Clipboard(plan: plan, findExecutable: findExecutable,
                                   writeToTerminal: { [weak terminal] bytes in terminal?.writeRaw(bytes) ?? false })
         let session = BrowserSession(terminal: terminal, clipboard: clipboard, client: client, policy: options.policy,
-                                     startWithAllCertificates: options.startWithAllCertificates)
+                                     startWithAllCertificates: options.startWithAllCertificates, restored: restored)
         let signal = await session.run()
         terminal.restore()
+        if let cache, let metadata = session.metadataToCache {
+            do {
+                try cache.save(CacheBridge.snapshot(metadata))
+            } catch {
+                Console.err("atlas-certs: warning: could not save the cache: \(error.message)")
+            }
+        }
         if let signal { throw ExitCode(128 + signal) }
     }
 }

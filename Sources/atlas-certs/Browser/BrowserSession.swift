@@ -19,10 +19,12 @@ final class BrowserSession {
     private let creator: CertificateCreator
     private var quitting = false
     private let startWithAllCertificates: Bool
+    private let restored: Action?
 
     init(terminal: NcursesTerminal, clipboard: Clipboard, client: AtlasClient, policy: ExpiryPolicy,
-         startWithAllCertificates: Bool = false) {
+         startWithAllCertificates: Bool = false, restored: Action? = nil) {
         self.startWithAllCertificates = startWithAllCertificates
+        self.restored = restored
         self.terminal = terminal
         self.clipboard = clipboard
         self.loads = LoadRunner(client: client, inbox: inbox)
@@ -34,6 +36,7 @@ final class BrowserSession {
     /// - Returns: the termination signal that ended the run, if one did.
     func run() async -> Int32? {
         dispatch(.resize(terminal.size))
+        if let restored { dispatch(restored) }
         dispatch(.start)
         if startWithAllCertificates { dispatch(.openAllCertificates) }
         paint()
@@ -66,6 +69,9 @@ final class BrowserSession {
         for task in creations { await task.value }
         return signal
     }
+
+    /// What the cache should keep when the browser closes, if anything fresh arrived.
+    var metadataToCache: CachedMetadata? { state.metadataToCache }
 
     private func handle(_ event: TerminalEvent) {
         switch event {
