@@ -91,13 +91,18 @@ struct FleetScannerTests {
     func rateLimitPausesScan() async throws {
         let now = Date()
         let data = SimulatorData.generate(seed: 11, now: now, organizations: 1, projectsPerOrganization: 2,
-                                          usersPerProject: 30, managedFraction: 0.7)
-        // 20 calls of burst, then 20 a second: the scan must wait at least once.
-        let faults = FaultConfiguration(rateLimit: .init(capacity: 20, refillPerSecond: 20))
-        try await SimulatorIntegrationTests.withSimulator(data: data, faults: faults, clock: { Date() }) { client, simulator in
+                                          usersPerProject: 12, managedFraction: 0.7)
+        // The bucket refills only when the test moves the simulator's clock, which it does
+        // when the scan reports that it waits: the 429 is certain, whatever the machine's speed.
+        let clock = Mutex(now)
+        let faults = FaultConfiguration(rateLimit: .init(capacity: 8, refillPerSecond: 1))
+        try await SimulatorIntegrationTests.withSimulator(data: data, faults: faults, clock: { clock.withLock { $0 } }) { client, simulator in
             let sawWaiting = Mutex(false)
-            let result = try await FleetScanner(client: client, concurrency: 8).run { event in
-                if case .progress(let progress) = event, progress.isWaitingForRateLimit { sawWaiting.withLock { $0 = true } }
+            let result = try await FleetScanner(client: client, concurrency: 4).run { event in
+                if case .progress(let progress) = event, progress.isWaitingForRateLimit {
+                    sawWaiting.withLock { $0 = true }
+                    clock.withLock { $0 = $0.addingTimeInterval(60) }
+                }
             }
             #expect(result.isComplete)
             #expect(result.rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, now: now))

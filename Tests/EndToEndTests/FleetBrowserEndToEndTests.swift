@@ -78,8 +78,11 @@ struct FleetBrowserEndToEndTests {
                 return ContinuousClock.now - lastChange > .seconds(1)
             }
             #expect(quiet, "the simulator went quiet after the cancel")
+            // Bound: the 8 in flight when Esc was pressed, and the 8 that may have started
+            // while the key travelled through tmux to the program (loads finish and start
+            // continuously). Without the cancel about 70 more would follow.
             let later = fixture.simulator.requestLog.count
-            #expect(later - atEscape <= 8, "\(later - atEscape) requests answered after Esc")
+            #expect(later - atEscape <= 16, "\(later - atEscape) requests answered after Esc")
             let needed = fixture.data.users.filter(\.hasManagedCertificates).count + 3
             #expect(later < needed / 2, "the scan stopped early: \(later) of about \(needed) requests")
             #expect(harness.screen().contains("cancelled"))
