@@ -32,6 +32,17 @@ struct SettingsTests {
         #expect(error?.message.contains("\n") == false)
     }
 
+    @Test("a bare number is days, as on the command line; another type is an error, not ignored")
+    func numbersAndWrongTypes() throws {
+        let numbers = try AtlasCertsSettings.parse("[thresholds]\nwarning = 45\ncritical = 10\n", path: "/c.toml")
+        let policy = try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: numbers)
+        #expect(policy.warning == 45 * 86_400 && policy.critical == 10 * 86_400)
+        let error = #expect(throws: AtlasError.self) {
+            try AtlasCertsSettings.parse("[thresholds]\nwarning = true\n", path: "/c.toml")
+        }
+        #expect(error?.message.contains("[thresholds] warning must be a duration") == true)
+    }
+
     @Test("the file is found where XDG says, or where ATLAS_CERTS_CONFIG points")
     func location() {
         #expect(AtlasCertsSettings.path(environment: [:], homeDirectory: "/home/a") == "/home/a/.config/atlas-certs/config.toml")

@@ -36,7 +36,18 @@ public struct AtlasCertsSettings: Sendable, Equatable {
             throw AtlasError(kind: .invalidInput, message: "The settings file \(path) could not be parsed as TOML.")
         }
         let thresholds = table["thresholds"]?.table
-        return AtlasCertsSettings(warning: thresholds?["warning"]?.string, critical: thresholds?["critical"]?.string, path: path)
+        return AtlasCertsSettings(warning: try duration(thresholds?["warning"], key: "warning", path: path),
+                                  critical: try duration(thresholds?["critical"], key: "critical", path: path), path: path)
+    }
+
+    /// A threshold as written: a duration string (`"30d"`), or a bare number of days
+    /// (`30`), as on the command line. Anything else is an error rather than silently
+    /// ignored, so a typo never leaves the default in force unnoticed.
+    static func duration(_ value: (any TOMLValueConvertible)?, key: String, path: String) throws -> String? {
+        guard let value else { return nil }
+        if let text = value.string { return text }
+        if let days = value.int { return "\(days)d" }
+        throw AtlasError(kind: .invalidInput, message: "In the settings file \(path), [thresholds] \(key) must be a duration such as \"30d\" or a number of days; got \(TerminalSafe.sanitize(String(describing: value), maxCharacters: 40)).")
     }
 
     /// Where the settings file is looked for.
