@@ -29,7 +29,7 @@ cd "$(dirname "$0")/.."
 SEED=${SCREENSHOTS_SEED:-5}
 TIMEOUT=${SCREENSHOTS_TIMEOUT:-60}
 OUT=${SCREENSHOTS_OUT:-docs/screenshots}
-BIN=${ATLAS_CERTS_BIN:-.build/debug/atlas-certs}
+BIN=${ATLAS_CERTS_BIN:-$PWD/.build/debug/atlas-certs}
 COLS=110
 ROWS=30
 SOCKET="atlas-shots-$$"
@@ -85,7 +85,9 @@ show_screen_and_die() {
     exit 1
 }
 
-pane_dead() { [ "$(tm display -p -t "$SESSION" '#{pane_dead}' 2>/dev/null)" = 1 ]; }
+# Dead with its exit status known (tmux can mark the pane dead a moment before it
+# has reaped the program and knows the status).
+pane_dead() { [ -n "$(tm display -p -t "$SESSION" '#{pane_dead_status}' 2>/dev/null)" ]; }
 
 # wait_for PATTERN...: until every extended regex matches the screen.
 wait_for() {
@@ -137,7 +139,8 @@ typed() { tm send-keys -t "$SESSION" -l "$1"; }
 
 # --- The tour ---------------------------------------------------------------
 
-tm -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" -- \
+# Started in the scratch directory, which the create dialog proposes for the key file.
+tm -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" -c "$WORK" -- \
     env -u NO_COLOR -u ATLAS_CERTS_CLIPBOARD -u ATLAS_CERTS_CLIPBOARD_COMMAND \
     TERM="$TERM_INSIDE" LANG=C.UTF-8 LC_ALL=C.UTF-8 ATLAS_CERTS_CONFIG="$WORK/config.toml" \
     "$BIN" demo --seed "$SEED"
@@ -185,6 +188,17 @@ wait_for 'Terminal too small'
 capture too-small "atlas-certs: the screen below the minimum size (40x10)"
 tm resize-window -t "$SESSION" -x "$COLS" -y "$ROWS"
 wait_for 'ID \(decimal\)'
+
+# The all-certificates view (a), then the create dialog (n) for the top row's user,
+# closed with Esc: nothing is created.
+typed a
+wait_for 'All certificates' 'All [0-9]+ certificates'
+capture fleet "atlas-certs: every certificate of every project, soonest expiry first (a)"
+typed n
+wait_for 'Create an Atlas-managed certificate' 'Esc cancel'
+capture create "atlas-certs: the create dialog (n): who, how long, and which new 0600 file gets the key"
+keys Escape
+wait_for 'No certificate was created'
 
 # Quit with q and check the program ended cleanly. Debian's tmux 3.3a with
 # libutempter can miss the SIGCHLD of an exited pane (tmux#311), so nudge the
