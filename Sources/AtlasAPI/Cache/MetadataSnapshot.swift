@@ -39,23 +39,8 @@ public struct MetadataSnapshot: Sendable, Equatable, Codable {
     /// list then means the user has none).
     public var certificates: [UserKey: [Certificate]]
 
-    /// A database user within the fleet: usernames are unique per authentication database
-    /// within a project, so all three parts are needed (as in CertBrowser's `UserKey`).
-    public struct UserKey: Sendable, Hashable, Comparable {
-        public var projectID: String
-        public var databaseName: String
-        public var username: String
-
-        public init(projectID: String, databaseName: String, username: String) {
-            self.projectID = projectID
-            self.databaseName = databaseName
-            self.username = username
-        }
-
-        public static func < (lhs: UserKey, rhs: UserKey) -> Bool {
-            (lhs.projectID, lhs.databaseName, lhs.username) < (rhs.projectID, rhs.databaseName, rhs.username)
-        }
-    }
+    /// The user a list of certificates belongs to (the same key the browser uses).
+    public typealias UserKey = AtlasAPI.UserKey
 
     public init(
         savedAt: Date, organizations: [Organization] = [], projects: [Project] = [],

@@ -1,3 +1,4 @@
+import AtlasAPI
 import Foundation
 
 /// Where a screen's data stands: shown as a spinner, "updated 5s ago", or an error with
