@@ -30,6 +30,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Generate a larger organization from this seed instead of the demo data.", valueName: "seed"))
     var seed: UInt64?
 
+    func validate() throws {
+        if global.profile != nil || global.baseURL != nil {
+            throw ValidationError("demo talks to its own simulator on 127.0.0.1: --profile and --base-url do not apply (use atlas-certs browse for your Atlas).")
+        }
+    }
+
     func run() async throws {
         let now = Date()
         let data = seed.map { SimulatorData.generate(seed: $0, now: now, organizations: 2, projectsPerOrganization: 5, usersPerProject: 20) }
