@@ -24,11 +24,15 @@ public final class AtlasClient: Sendable {
     /// An observer of this task's requests, in addition to `events`: a fleet scan sets it
     /// around its work to count requests, retries and rate-limit waits of its own calls
     /// only (child tasks inherit it), on a client that other work may share.
-    @TaskLocal public static var taskObserver: (@Sendable (ClientEvent) -> Void)?
+    ///
+    /// The closure travels in a struct: a task-local of function type crashes optimized
+    /// builds in `swift_task_localValuePush` (swiftlang/swift#88321; seen with Swift 6.3.1:
+    /// every release `list --all` and browser load died with SIGSEGV).
+    @TaskLocal public static var taskObserver: ClientEventObserver?
 
     func emit(_ event: ClientEvent) {
         events?(event)
-        Self.taskObserver?(event)
+        Self.taskObserver?.observe(event)
     }
 
     // MARK: Endpoints
@@ -126,4 +130,13 @@ public struct IssuedCertificatePEM: Sendable, CustomStringConvertible, CustomDeb
     public var description: String { "<PEM certificate and private key, hidden>" }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
+
+/// A closure that observes one task's client events (`AtlasClient.taskObserver`).
+public struct ClientEventObserver: Sendable {
+    public let observe: @Sendable (ClientEvent) -> Void
+
+    public init(_ observe: @escaping @Sendable (ClientEvent) -> Void) {
+        self.observe = observe
+    }
 }

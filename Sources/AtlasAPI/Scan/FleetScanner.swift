@@ -34,11 +34,12 @@ public struct FleetScanner: Sendable {
     public func run(onEvent: @escaping @Sendable (ScanEvent) -> Void = { _ in }) async throws -> FleetScanResult {
         let monitor = ScanMonitor(maxConcurrency: concurrency)
         let sink = EventSink(onEvent)
-        return try await AtlasClient.$taskObserver.withValue({ event in
+        let observer = ClientEventObserver { event in
             monitor.record(event)
             // Say at once that the scan waits, even though no work finishes meanwhile.
             if case .rateLimited = event { sink.send(.progress(monitor.snapshot())) }
-        }) {
+        }
+        return try await AtlasClient.$taskObserver.withValue(observer) {
             try await scan(monitor, sink)
         }
     }

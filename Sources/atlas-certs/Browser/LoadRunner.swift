@@ -53,7 +53,7 @@ struct LoadRunner: Sendable {
             }
         }
         do {
-            let action = try await AtlasClient.$taskObserver.withValue(observe) {
+            let action = try await AtlasClient.$taskObserver.withValue(ClientEventObserver(observe)) {
                 try await limiter.run(load)
             }
             if !Task.isCancelled { inbox.post(action) }
