@@ -26,7 +26,7 @@ extension Renderer {
         return ColumnLayout.fit(specs, available: width)
     }
 
-    func drawTable<Row>(_ table: Table<Row>, noun: String, empty: String, _ canvas: inout Canvas) {
+    func drawTable<Row>(_ table: Table<Row>, noun: String, empty: @autoclosure () -> String, _ canvas: inout Canvas) {
         let body = bodyRange(canvas)
         let top = table.visibleTop(height: body.count)
         let end = min(table.order.count, top + body.count)
@@ -69,7 +69,7 @@ extension Renderer {
         }
 
         if table.order.isEmpty {
-            let text = table.rows.isEmpty ? empty : "No \(noun) match the filter /\(table.filter)."
+            let text = table.rows.isEmpty ? empty() : "No \(noun) match the filter /\(table.filter)."
             centred(text, y: body.lowerBound + min(2, body.count - 1), role: .muted, &canvas)
         }
     }

@@ -1,5 +1,6 @@
 import AtlasAPI
 import Foundation
+import Synchronization
 
 /// How far the scan behind the projects' counts and the all-certificates view has got,
 /// derived from what has arrived: the same loads feed both, so there is one truth.
@@ -28,7 +29,15 @@ public struct FleetScanStatus: Sendable, Hashable {
 }
 
 extension State {
+    /// How far the scan has got. Worked out once per change of the data (`scanMemo`);
+    /// only `inFlight` is read afresh.
     public var fleetScanStatus: FleetScanStatus {
+        var status = scanMemo.status { computeFleetScanStatus() }
+        status.inFlight = pending.count
+        return status
+    }
+
+    private func computeFleetScanStatus() -> FleetScanStatus {
         var status = FleetScanStatus(projectsTotal: projectsLoad.lastLoaded == nil ? nil : projects.count,
                                      projectsDone: 0, usersTotal: 0, usersDone: 0, certificates: 0,
                                      inFlight: pending.count, failures: [], cancelled: 0)
@@ -62,4 +71,20 @@ extension State {
         }
         return status
     }
+}
+
+/// The last `fleetScanStatus` worked out for one version of a `State`'s data. A new memo
+/// replaces it whenever that data changes, so copies of a state never share a stale one.
+final class FleetScanMemo: Sendable, Equatable {
+    private let cached = Mutex<FleetScanStatus?>(nil)
+
+    func status(_ compute: () -> FleetScanStatus) -> FleetScanStatus {
+        if let status = cached.withLock({ $0 }) { return status }
+        let status = compute()
+        cached.withLock { $0 = status }
+        return status
+    }
+
+    /// A cache never tells two states apart.
+    static func == (lhs: FleetScanMemo, rhs: FleetScanMemo) -> Bool { true }
 }

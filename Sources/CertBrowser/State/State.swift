@@ -12,16 +12,20 @@ public struct State: Sendable, Equatable {
     public var keymap: Keymap
     public internal(set) var viewport: Size
 
-    // Data as loaded.
+    // Data as loaded. Changing what `fleetScanStatus` reads forgets its memo.
     public internal(set) var organizations: [Organization] = []
-    public internal(set) var projects: [Project] = []
-    public internal(set) var users: [String: [DatabaseUser]] = [:]
-    public internal(set) var certificates: [UserKey: [Certificate]] = [:]
+    public internal(set) var projects: [Project] = [] { didSet { scanMemo = FleetScanMemo() } }
+    public internal(set) var users: [String: [DatabaseUser]] = [:] { didSet { scanMemo = FleetScanMemo() } }
+    public internal(set) var certificates: [UserKey: [Certificate]] = [:] { didSet { scanMemo = FleetScanMemo() } }
 
     // Loads.
-    public internal(set) var projectsLoad = LoadStatus()
-    public internal(set) var usersLoad: [String: LoadStatus] = [:]
-    public internal(set) var certificatesLoad: [UserKey: LoadStatus] = [:]
+    public internal(set) var projectsLoad = LoadStatus() { didSet { scanMemo = FleetScanMemo() } }
+    public internal(set) var usersLoad: [String: LoadStatus] = [:] { didSet { scanMemo = FleetScanMemo() } }
+    public internal(set) var certificatesLoad: [UserKey: LoadStatus] = [:] { didSet { scanMemo = FleetScanMemo() } }
+    /// `fleetScanStatus` walks every user; every frame of the fleet view asks for it, so it
+    /// is worked out once per change of the data above (30 ms a frame with 100,000
+    /// certificates before; docs/benchmarks.md).
+    var scanMemo = FleetScanMemo()
     public internal(set) var pending: [RequestID: LoadTarget] = [:]
     var nextRequest: UInt64 = 1
     /// While `apply(_: [Action])` runs: tables are rebuilt once at its end.

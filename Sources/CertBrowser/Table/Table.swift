@@ -39,6 +39,9 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     private var haystacks: [String]
     /// Widest text per static column, measured once when the rows arrive.
     public private(set) var contentWidths: [ColumnID: Int]
+    /// Each row's position in row-key order (the sort's tie-breaker), worked out when a
+    /// sort first meets a tie and kept until the rows change.
+    private var tieRanks: [Int32]?
 
     public init(rows: [Row] = [], sort: TableSort, context: CellContext) {
         self.rows = []
@@ -50,6 +53,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         self.selectedKey = nil
         self.haystacks = []
         self.contentWidths = [:]
+        self.tieRanks = nil
         setRows(rows, context: context)
     }
 
@@ -68,6 +72,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// the selected item.
     public mutating func setRows(_ newRows: [Row], context: CellContext) {
         rows = newRows
+        tieRanks = nil
         let staticColumns = Row.columns.filter { !$0.dynamic }
         var widths: [ColumnID: Int] = [:]
         haystacks = []
@@ -153,21 +158,25 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
 
         if let column = columns.first(where: { $0.id == sort.column }) {
             // Keys are computed once per row; the comparator only compares them.
-            var keys: [SortKey] = []
-            keys.reserveCapacity(rows.count)
-            for row in rows { keys.append(column.sortKey(row, context)) }
+            var keys = [SortKey](repeating: .missing, count: rows.count)
+            for index in visible { keys[index] = column.sortKey(rows[index], context) }
             let ascending = sort.ascending
-            let rowKeys = rows.map(\.key)
-            visible.sort { a, b in
-                let ka = keys[a], kb = keys[b]
-                if ka != kb {
-                    // Missing values sort last in both directions.
-                    if ka == .missing { return false }
-                    if kb == .missing { return true }
-                    return ascending ? ka < kb : kb < ka
+            if let (entries, missing) = TableSorting.integerKeys(keys, visible: visible) {
+                let ties = TableSorting.hasTies(entries, missing: missing.count) ? keyRanks() : nil
+                visible = TableSorting.order(entries, missing: missing, ascending: ascending, tieRank: ties)
+            } else {
+                let ranks = keyRanks()
+                visible.sort { a, b in
+                    let ka = keys[a], kb = keys[b]
+                    if ka != kb {
+                        // Missing values sort last in both directions.
+                        if ka == .missing { return false }
+                        if kb == .missing { return true }
+                        return ascending ? ka < kb : kb < ka
+                    }
+                    // The tie-breaker is always ascending, so reversing never shuffles ties.
+                    return ranks[a] < ranks[b]
                 }
-                // The tie-breaker is always ascending, so reversing never shuffles ties.
-                return rowKeys[a] < rowKeys[b]
             }
         }
         order = visible
@@ -184,6 +193,17 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
             selectedKey = rows[order[cursor]].key
         }
         top = max(0, min(top, cursor))
+    }
+
+    /// `tieRanks`, worked out now if need be.
+    private mutating func keyRanks() -> [Int32] {
+        if let tieRanks { return tieRanks }
+        var keys: [RowKey] = []
+        keys.reserveCapacity(rows.count)
+        for row in rows { keys.append(row.key) }
+        let ranks = TableSorting.ranks(of: keys)
+        tieRanks = ranks
+        return ranks
     }
 
     private func matches(index: Int, needle: String, dynamicColumns: [Column<Row>], context: CellContext) -> Bool {
