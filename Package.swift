@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "atlas-certs", targets: ["atlas-certs"]),
         .executable(name: "atlas-sim", targets: ["atlas-sim"]),
+        .executable(name: "atlas-certs-bench", targets: ["atlas-certs-bench"]),
         .library(name: "AtlasAPI", targets: ["AtlasAPI"]),
         .library(name: "AtlasSimulator", targets: ["AtlasSimulator"]),
     ],
@@ -81,6 +82,16 @@ let package = Package(
             name: "atlas-sim",
             dependencies: [
                 "AtlasSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks (docs/benchmarks.md): scan speed, decoding, sort/filter, render, pty bytes, memory.
+        .executableTarget(
+            name: "atlas-certs-bench",
+            dependencies: [
+                "AtlasAPI",
+                "AtlasSimulator",
+                "CertBrowser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

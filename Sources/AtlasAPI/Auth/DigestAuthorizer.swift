@@ -9,6 +9,10 @@
 /// challenge and every other concurrent request waits for it, so N parallel first calls
 /// cost N + 1 requests instead of 2N.
 ///
+/// With `reuseNonce: false` every challenge answers one call only, so each call costs a
+/// fresh challenge (two requests), as the Go clients do; only the benchmark's naive mode
+/// (docs/benchmarks.md) uses it.
+///
 /// The private key is only read inside `DigestChallenge.authorization`; it never appears
 /// in `description`, errors or logs.
 public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
@@ -32,6 +36,8 @@ public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
     private let password: Secret
     private let makeCnonce: CnonceGenerator
     private let observer: (@Sendable (Event) -> Void)?
+    /// False: forget each challenge once it has signed one request (a fresh challenge per call).
+    private let reuseNonce: Bool
 
     private var challenge: DigestChallenge?
     /// The `nc` of the last request signed with `challenge.nonce`.
@@ -47,20 +53,26 @@ public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
     ///   - publicKey: the API key's public key, the Digest username.
     ///   - privateKey: the API key's private key, the Digest password.
     ///   - cnonce: the client-nonce source; injected so tests get fixed headers.
-    public init(publicKey: String, privateKey: Secret, cnonce: @escaping CnonceGenerator = DigestAuthorizer.randomCnonce) {
-        self.init(username: publicKey, password: privateKey, cnonce: cnonce, observer: nil)
+    ///   - reuseNonce: keep answering with the server's nonce (the default); false fetches
+    ///     a fresh challenge for every call (the benchmark's naive client).
+    public init(publicKey: String, privateKey: Secret, cnonce: @escaping CnonceGenerator = DigestAuthorizer.randomCnonce,
+                reuseNonce: Bool = true) {
+        self.init(username: publicKey, password: privateKey, cnonce: cnonce, observer: nil, reuseNonce: reuseNonce)
     }
 
     /// The same with RFC 7616's names: username is the public key, password the private key.
-    public init(username: String, password: Secret, cnonce: @escaping CnonceGenerator = DigestAuthorizer.randomCnonce) {
-        self.init(username: username, password: password, cnonce: cnonce, observer: nil)
+    public init(username: String, password: Secret, cnonce: @escaping CnonceGenerator = DigestAuthorizer.randomCnonce,
+                reuseNonce: Bool = true) {
+        self.init(username: username, password: password, cnonce: cnonce, observer: nil, reuseNonce: reuseNonce)
     }
 
-    init(username: String, password: Secret, cnonce: @escaping CnonceGenerator, observer: (@Sendable (Event) -> Void)?) {
+    init(username: String, password: Secret, cnonce: @escaping CnonceGenerator, observer: (@Sendable (Event) -> Void)?,
+         reuseNonce: Bool = true) {
         self.username = username
         self.password = password
         self.makeCnonce = cnonce
         self.observer = observer
+        self.reuseNonce = reuseNonce
     }
 
     public nonisolated var isServiceAccount: Bool { false }
@@ -86,6 +98,7 @@ public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
                 nonceCount += 1
                 let answer = challenge.authorization(username: username, password: password, method: method,
                                                      uri: requestURI, nonceCount: nonceCount, cnonce: makeCnonce())
+                if !reuseNonce { self.challenge = nil }
                 return AuthorizationAttempt(header: answer.headerValue, reusedState: nonceCount > 1, context: challenge.nonce)
             }
             if priming != nil {

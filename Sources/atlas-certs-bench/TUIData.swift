@@ -1,0 +1,89 @@
+import AtlasAPI
+import AtlasSimulator
+import CertBrowser
+import Foundation
+
+/// Generated fleets of an exact number of unexpired certificates, and the TUI core
+/// loaded with one through its reducer, as the runtime feeds it.
+enum TUIData {
+    /// A generated organization (atlas-sim's generator: realistic names, every username
+    /// shape, expiries spread from days to months) cut to exactly `count` unexpired
+    /// certificates. Users past the cut keep no certificates.
+    static func fleet(_ count: Int, now: Date) -> SimulatorData {
+        // Three quarters MANAGED, 9 certificates each, a fifth of them already expired.
+        let usersPerProject = 200
+        let perProject = Double(usersPerProject) * 0.75 * 9 * 0.8
+        let projects = max(1, Int((Double(count) / perProject).rounded(.up)) + 1)
+        var data = SimulatorData.generate(
+            seed: 100, now: now, organizations: 1, projectsPerOrganization: projects, usersPerProject: usersPerProject,
+            certificatesPerManagedUser: 9, managedFraction: 0.75)
+        var remaining = count
+        for index in data.certificates.indices {
+            let live = data.certificates[index].certificates.filter { $0.notAfter > now }
+            let kept = Array(live.prefix(remaining))
+            remaining -= kept.count
+            data.certificates[index].certificates = kept
+        }
+        precondition(remaining == 0, "the generated fleet is too small")
+        return data
+    }
+
+    /// `count` unexpired certificates, for pages.
+    static func certificates(_ count: Int, now: Date) -> [Certificate] {
+        fleet(count, now: now).certificates.flatMap(\.certificates)
+    }
+
+    /// Rows of the all-certificates table.
+    static func fleetRows(_ data: SimulatorData) -> [FleetRow] {
+        let names = Dictionary(data.projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let databases = Dictionary(data.users.map { ($0.groupId + "\u{0}" + $0.username, $0.databaseName) },
+                                   uniquingKeysWith: { first, _ in first })
+        return data.certificates.flatMap { entry in
+            entry.certificates.map { certificate in
+                FleetRow(certificate: certificate,
+                         user: UserKey(projectID: entry.groupId, databaseName: databases[entry.groupId + "\u{0}" + entry.username] ?? "$external",
+                                       username: entry.username),
+                         projectName: names[entry.groupId] ?? entry.groupId)
+            }
+        }
+    }
+
+    /// A `State` with every project, user and certificate of `data` loaded through
+    /// `apply`, results applied in batches of `batch` (the runtime applies what arrived
+    /// between two frames as one batch), then the all-certificates view opened with `a`.
+    static func loadedState(_ data: SimulatorData, viewport: Size, now: Date, batch: Int = 1_000) -> State {
+        var usersByProject: [String: [DatabaseUser]] = [:]
+        for user in data.users { usersByProject[user.groupId, default: []].append(user) }
+        var certificatesByUser: [String: [Certificate]] = [:]
+        for entry in data.certificates { certificatesByUser[entry.groupId + "\u{0}" + entry.username] = entry.certificates }
+
+        var state = State(viewport: viewport)
+        _ = state.apply(.resize(viewport), now: now)
+        var effects = state.apply(.start, now: now)
+        while !effects.isEmpty {
+            var actions: [Action] = []
+            for effect in effects {
+                switch effect {
+                case .loadProjects(let id):
+                    actions.append(.projectsLoaded(id, organizations: data.organizations, projects: data.projects))
+                case .loadUsers(let id, let projectID):
+                    actions.append(.usersLoaded(id, projectID: projectID, users: usersByProject[projectID] ?? []))
+                case .loadCertificates(let id, let user):
+                    actions.append(.certificatesLoaded(id, user: user,
+                                                       certificates: certificatesByUser[user.projectID + "\u{0}" + user.username] ?? []))
+                case .cancel, .copy, .quit, .createCertificate:
+                    break
+                }
+            }
+            effects = []
+            var start = 0
+            while start < actions.count {
+                let end = min(actions.count, start + batch)
+                effects += state.apply(Array(actions[start..<end]), now: now)
+                start = end
+            }
+        }
+        _ = state.apply(.key(.character("a")), now: now)
+        return state
+    }
+}
