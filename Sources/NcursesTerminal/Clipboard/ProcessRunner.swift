@@ -51,10 +51,15 @@ public enum ProcessRunner {
         try? writer.write(contentsOf: Data(input.utf8))
         try? writer.close()
         let running = UncheckedProcess(process)
-        let deadline = Task {
-            try await Task.sleep(for: timeout)
+        // The deadline runs on a Dispatch timer, not as a sleeping task: when the
+        // cooperative thread pool is busy (two threads on a 2-core machine), a task's sleep
+        // can end far too late, and a hung helper would outlive its deadline.
+        let deadline = DispatchWorkItem {
             if waiter.finish(.timedOut) { running.process.terminate() }
         }
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: deadline)
         let outcome = await waiter.outcome()
         deadline.cancel()
         return outcome
