@@ -21,15 +21,16 @@ enum TableBench {
         let now = Date()
         var (table, context, loading) = table(configuration, now: now)
         let count = grouped(table.rows.count)
-        var results = [Result(section: .sort, measure: "setRows: \(count) rows in (text, widths, first sort)",
+        var results = [Result(section: .sort, measure: "setRows: \(count) rows in (search text, widths, first sort, tie-breaker ranks)",
                               value: "\(fixed(loading.milliseconds)) ms")]
-        // The first sort after new rows that meets ties (by STATUS: three values) also
-        // works out every row's rank in row-key order, the tie-breaker; later sorts reuse it.
+        // The first sort after new rows: the tie-breaker's row-key ranks are worked out by
+        // the first sort that meets a tie (setRows' own sort, if its column has ties, else
+        // this one), and reused until the rows change.
         let rows = table.rows
         table.setSort(TableSort(column: .expires), context: context)
         table.setRows(rows, context: context)
         let (_, first) = measure { table.setSort(TableSort(column: .status), context: context) }
-        results.append(Result(section: .sort, measure: "first sort with ties after new rows (by STATUS, includes the row-key ranks)",
+        results.append(Result(section: .sort, measure: "first sort after new rows (by STATUS)",
                               value: "\(fixed(first.milliseconds)) ms", goal: "< \(fixed(sortGoalMilliseconds, 0)) ms",
                               met: first.milliseconds < sortGoalMilliseconds))
         for column in FleetRow.columns {
