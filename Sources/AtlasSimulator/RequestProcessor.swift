@@ -155,7 +155,14 @@ final class RequestProcessor: Sendable {
             entry.status = response.status
             response.setHeader("Date", HTTPDate.format(now))
             if let set = route?.endpointSet {
-                let remaining = endpointSets.record(set: set.name, capacity: set.capacity, now: now)
+                // Atlas limits each endpoint set per scope; calls about one project
+                // (`/groups/{id}/...`) count against that project's bucket.
+                let segments = entry.segments
+                var key = set.name
+                if let index = segments.firstIndex(of: "groups"), index + 1 < segments.count {
+                    key += "/" + segments[index + 1]
+                }
+                let remaining = endpointSets.record(set: key, capacity: set.capacity, now: now)
                 response.setHeader("Ratelimit-Limit", String(set.capacity))
                 response.setHeader("Ratelimit-Remaining", String(remaining))
             }

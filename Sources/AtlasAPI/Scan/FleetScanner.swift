@@ -16,7 +16,10 @@ import Synchronization
 ///   scan at once with that error instead of trying every project.
 /// - Cancellable: cancelling the task that runs it cancels every request in flight.
 public struct FleetScanner: Sendable {
-    public static let defaultConcurrency = 8
+    /// Requests in flight at once. 16 keeps a scan of a large organization near its
+    /// latency-bound time (docs/benchmarks.md) while Atlas's per-minute limits, not this
+    /// number, decide how hard Atlas is asked; a 429 pauses everything anyway.
+    public static let defaultConcurrency = 16
 
     public let client: AtlasClient
     public var scope: ScanScope

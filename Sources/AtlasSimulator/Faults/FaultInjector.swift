@@ -78,7 +78,10 @@ final class FaultInjector: Sendable {
 
 /// Atlas's informational per-endpoint-set counters behind `Ratelimit-Limit` and
 /// `Ratelimit-Remaining` (orgs 300, groups 1200, databaseUsers 10000, certs 1200), in
-/// fixed one-minute windows of simulator time.
+/// fixed one-minute windows of simulator time, one per endpoint set and scope (calls
+/// about one project count against that project, as Atlas scopes its limits by
+/// organization, project, user or IP). They only inform: nothing is refused unless a
+/// `FaultConfiguration.rateLimit` bucket is set, whose headers then replace these.
 final class EndpointSetCounters: Sendable {
     private struct Window {
         var start: Date

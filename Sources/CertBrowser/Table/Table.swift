@@ -37,6 +37,15 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     public private(set) var userSelected = false
     /// Lower-cased text of the columns whose text does not change with time, per row.
     private var haystacks: [String]
+    /// Lower-cased text of the time-dependent columns (time left, status), per row, as of
+    /// the minute in `dynamicMinute`: worked out at the first filter keystroke of a minute
+    /// instead of for every row at every keystroke.
+    private var dynamicHaystacks: [String] = []
+    private var dynamicMinute: Int64?
+    /// The filter the current `order` was computed with, while the rows have not changed
+    /// since: a filter that extends it (the user typed one more character) only needs to
+    /// search the rows that matched before.
+    private var narrowedFrom: String?
     /// Widest text per static column, measured once when the rows arrive.
     public private(set) var contentWidths: [ColumnID: Int]
     /// Each row's position in row-key order (the sort's tie-breaker), worked out when a
@@ -73,6 +82,8 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     public mutating func setRows(_ newRows: [Row], context: CellContext) {
         rows = newRows
         tieRanks = nil
+        dynamicMinute = nil
+        narrowedFrom = nil
         let staticColumns = Row.columns.filter { !$0.dynamic }
         var widths: [ColumnID: Int] = [:]
         haystacks = []
@@ -149,12 +160,22 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         let needle = filter.lowercased()
 
         var visible: [Int] = []
-        visible.reserveCapacity(rows.count)
-        for index in rows.indices {
-            if needle.isEmpty || matches(index: index, needle: needle, dynamicColumns: dynamicColumns, context: context) {
+        if needle.isEmpty {
+            visible = Array(rows.indices)
+        } else {
+            prepareDynamicHaystacks(dynamicColumns, context: context)
+            // Typing one more character can only narrow the rows that matched before.
+            let candidates: [Int] = if let previous = narrowedFrom, !previous.isEmpty, needle.hasPrefix(previous) {
+                order
+            } else {
+                Array(rows.indices)
+            }
+            visible.reserveCapacity(candidates.count)
+            for index in candidates where matches(index: index, needle: needle) {
                 visible.append(index)
             }
         }
+        narrowedFrom = needle
 
         if let column = columns.first(where: { $0.id == sort.column }) {
             // Keys are computed once per row; the comparator only compares them.
@@ -206,12 +227,21 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         return ranks
     }
 
-    private func matches(index: Int, needle: String, dynamicColumns: [Column<Row>], context: CellContext) -> Bool {
-        if haystacks[index].contains(needle) { return true }
-        for column in dynamicColumns where column.text(rows[index], context).lowercased().contains(needle) {
-            return true
+    private func matches(index: Int, needle: String) -> Bool {
+        TextSearch.contains(haystacks[index], needle)
+            || (index < dynamicHaystacks.count && TextSearch.contains(dynamicHaystacks[index], needle))
+    }
+
+    /// The time-dependent columns' text for every row, once per minute of `context.now`
+    /// (their text moves by the minute at most: "in 3h 10m", "! CRITICAL").
+    private mutating func prepareDynamicHaystacks(_ dynamicColumns: [Column<Row>], context: CellContext) {
+        let minute = Int64((context.now.timeIntervalSince1970 / 60).rounded(.down))
+        guard dynamicMinute != minute || dynamicHaystacks.count != rows.count else { return }
+        if dynamicMinute != minute { narrowedFrom = nil }
+        dynamicMinute = minute
+        dynamicHaystacks = rows.map { row in
+            dynamicColumns.map { $0.text(row, context).lowercased() }.joined(separator: "\n")
         }
-        return false
     }
 
     public static func == (lhs: Table, rhs: Table) -> Bool {
