@@ -46,6 +46,17 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// since: a filter that extends it (the user typed one more character) only needs to
     /// search the rows that matched before.
     private var narrowedFrom: String?
+    /// Each column's sort keys as integers, per row, worked out the first time the table
+    /// is sorted by that column and kept until the rows change (for a time-dependent
+    /// column, until the minute changes): cycling through the columns with `<` `>` and
+    /// reversing with `r` then only sorts integers.
+    private var sortKeyCache: [ColumnID: CachedSortKeys] = [:]
+
+    private struct CachedSortKeys {
+        var minute: Int64?
+        var keys: [Int64]
+        var hasValue: [Bool]
+    }
     /// Widest text per static column, measured once when the rows arrive.
     public private(set) var contentWidths: [ColumnID: Int]
     /// Each row's position in row-key order (the sort's tie-breaker), worked out when a
@@ -84,6 +95,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         tieRanks = nil
         dynamicMinute = nil
         narrowedFrom = nil
+        sortKeyCache = [:]
         let staticColumns = Row.columns.filter { !$0.dynamic }
         var widths: [ColumnID: Int] = [:]
         haystacks = []
@@ -177,7 +189,20 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         }
         narrowedFrom = needle
 
-        if let column = columns.first(where: { $0.id == sort.column }) {
+        if let column = columns.first(where: { $0.id == sort.column }), let cached = integerSortKeys(column, context: context) {
+            var entries: [TableSorting.Entry] = []
+            entries.reserveCapacity(visible.count)
+            var missing: [Int] = []
+            for index in visible {
+                if cached.hasValue[index] {
+                    entries.append(TableSorting.Entry(key: cached.keys[index], index: Int32(index)))
+                } else {
+                    missing.append(index)
+                }
+            }
+            let ties = TableSorting.hasTies(entries, missing: missing.count) ? keyRanks() : nil
+            visible = TableSorting.order(entries, missing: missing, ascending: sort.ascending, tieRank: ties)
+        } else if let column = columns.first(where: { $0.id == sort.column }) {
             // Keys are computed once per row; the comparator only compares them.
             var keys = [SortKey](repeating: .missing, count: rows.count)
             for index in visible { keys[index] = column.sortKey(rows[index], context) }
@@ -214,6 +239,25 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
             selectedKey = rows[order[cursor]].key
         }
         top = max(0, min(top, cursor))
+    }
+
+    /// The integer sort keys of `column` for every row, from the cache or worked out now;
+    /// nil when the column's keys mix kinds (none does), which the caller sorts directly.
+    private mutating func integerSortKeys(_ column: Column<Row>, context: CellContext) -> CachedSortKeys? {
+        let minute: Int64? = column.dynamic ? Int64((context.now.timeIntervalSince1970 / 60).rounded(.down)) : nil
+        if let cached = sortKeyCache[column.id], cached.minute == minute, cached.keys.count == rows.count { return cached }
+        var sortKeys: [SortKey] = []
+        sortKeys.reserveCapacity(rows.count)
+        for row in rows { sortKeys.append(column.sortKey(row, context)) }
+        guard let (entries, _) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
+        var cached = CachedSortKeys(minute: minute, keys: [Int64](repeating: 0, count: rows.count),
+                                    hasValue: [Bool](repeating: false, count: rows.count))
+        for entry in entries {
+            cached.keys[Int(entry.index)] = entry.key
+            cached.hasValue[Int(entry.index)] = true
+        }
+        sortKeyCache[column.id] = cached
+        return cached
     }
 
     /// `tieRanks`, worked out now if need be.
