@@ -56,6 +56,8 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         var minute: Int64?
         var keys: [Int64]
         var hasValue: [Bool]
+        /// Whether two rows share a key (or several have none), over all rows.
+        var tiesInAllRows: Bool
     }
     /// Widest text per static column, measured once when the rows arrive.
     public private(set) var contentWidths: [ColumnID: Int]
@@ -200,8 +202,9 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
                     missing.append(index)
                 }
             }
-            let ties = TableSorting.hasTies(entries, missing: missing.count) ? keyRanks() : nil
-            visible = TableSorting.order(entries, missing: missing, ascending: sort.ascending, tieRank: ties)
+            // Without ties over all rows there are none in a subset either.
+            let tied = cached.tiesInAllRows && TableSorting.hasTies(entries, missing: missing.count)
+            visible = TableSorting.order(entries, missing: missing, ascending: sort.ascending, tieRank: tied ? keyRanks() : nil)
         } else if let column = columns.first(where: { $0.id == sort.column }) {
             // Keys are computed once per row; the comparator only compares them.
             var keys = [SortKey](repeating: .missing, count: rows.count)
@@ -249,9 +252,10 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         var sortKeys: [SortKey] = []
         sortKeys.reserveCapacity(rows.count)
         for row in rows { sortKeys.append(column.sortKey(row, context)) }
-        guard let (entries, _) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
+        guard let (entries, missing) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
         var cached = CachedSortKeys(minute: minute, keys: [Int64](repeating: 0, count: rows.count),
-                                    hasValue: [Bool](repeating: false, count: rows.count))
+                                    hasValue: [Bool](repeating: false, count: rows.count),
+                                    tiesInAllRows: TableSorting.hasTies(entries, missing: missing.count))
         for entry in entries {
             cached.keys[Int(entry.index)] = entry.key
             cached.hasValue[Int(entry.index)] = true
