@@ -153,23 +153,23 @@ struct TableTests {
         #expect(table.visibleTop(height: 10) == 0)
     }
 
-    @Test func sorting100000RowsIsFast() {
+    /// Speed is measured by atlas-certs-bench (docs/benchmarks.md); this checks that the
+    /// integer-key sort orders a larger table exactly as the typed keys say, ties included.
+    @Test func largeTablesSortExactlyByTypedKeys() {
         var generator = SplitMix(seed: 7)
-        let rows = (0..<100_000).map { index in
-            Self.row(generator.next(), "CN=user\(index % 977)", expiresIn: Double(generator.next() % 10_000_000))
+        let rows = (0..<5_000).map { index in
+            Self.row(generator.next(), "CN=user\(index % 97)", expiresIn: Double(generator.next() % 10_000_000))
         }
         var table = Table(rows: rows, sort: TableSort(column: .certificateID), context: Self.context)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            table.setSort(TableSort(column: .expires, ascending: false), context: Self.context)
-            table.setSort(TableSort(column: .subject), context: Self.context)
-        }
-        #expect(table.order.count == 100_000)
-        // Generous for a debug build on a shared 2-core machine; a comparator that
-        // formats strings or a quadratic sort takes far longer.
-        #expect(elapsed < .seconds(10))
-        let subjects = table.visibleRows.prefix(1_000).map { $0.certificate.subject.lowercased() }
-        #expect(subjects == subjects.sorted())
+        #expect(table.visibleRows.map(\.certificate.id.value) == rows.map(\.certificate.id.value).sorted())
+        table.setSort(TableSort(column: .expires, ascending: false), context: Self.context)
+        let expiries = table.visibleRows.map(\.certificate.notAfter)
+        #expect(expiries == expiries.sorted(by: >))
+        table.setSort(TableSort(column: .subject), context: Self.context)
+        #expect(table.order.count == 5_000)
+        // Subjects repeat (97 distinct): ties are broken by ID, ascending.
+        let pairs = table.visibleRows.map { ($0.certificate.subject.lowercased(), $0.certificate.id.value) }
+        #expect(zip(pairs, pairs.dropFirst()).allSatisfy { $0 < $1 })
     }
 }
 

@@ -122,7 +122,7 @@ struct ListCommandTests {
                                             environment: Self.environment(for: simulator, privateKey: secret))
         #expect(run.status == 1)
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
-        let errorLines = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("atlas-certs: →") && !$0.hasPrefix("atlas-certs: ←") && !$0.hasPrefix("atlas-certs: credentials:") && !$0.hasPrefix("atlas-certs: base URL") }
+        let errorLines = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("atlas-certs: →") && !$0.hasPrefix("atlas-certs: ←") && !$0.hasPrefix("atlas-certs: credentials:") && !$0.hasPrefix("atlas-certs: base URL") && !$0.hasPrefix("atlas-certs: retrying") }
         #expect(errorLines.count == 1, "\(run.stderr)")
         #expect(errorLines.first?.contains("HTTP 401") == true)
         #expect(run.stderr.contains("environment"), "--verbose names the source")

@@ -100,7 +100,7 @@ final class TmuxHarness {
 
     /// Polls `condition` until it holds or `timeout` passes; the pause between polls
     /// only paces the loop, the condition is what synchronises.
-    func waitUntil(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+    func waitUntil(timeout: Duration = .seconds(45), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
@@ -111,7 +111,7 @@ final class TmuxHarness {
 
     /// Waits until every one of `texts` is on screen; records the screen when not.
     @discardableResult
-    func waitForScreen(containing texts: String..., timeout: Duration = .seconds(20),
+    func waitForScreen(containing texts: String..., timeout: Duration = .seconds(45),
                        sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
         let found = await waitUntil(timeout: timeout) {
             let shown = screen()
