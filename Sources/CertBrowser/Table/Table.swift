@@ -51,6 +51,9 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// column, until the minute changes): cycling through the columns with `<` `>` and
     /// reversing with `r` then only sorts integers.
     private var sortKeyCache: [ColumnID: CachedSortKeys] = [:]
+    /// Where the selected row is in `rows`, so a re-sort finds it again by comparing
+    /// integers rather than every row's key (three strings) with the selected one.
+    private var selectedRowIndex: Int?
 
     private struct CachedSortKeys {
         var minute: Int64?
@@ -162,6 +165,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         userSelected = true
         cursor = position
         selectedKey = rows[order[position]].key
+        selectedRowIndex = order[position]
         top = visibleTop(height: pageHeight)
     }
 
@@ -233,15 +237,31 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         if !userSelected, let first = order.first {
             cursor = 0
             selectedKey = rows[first].key
-        } else if let key = selectedKey, let position = order.firstIndex(where: { rows[$0].key == key }) {
+            selectedRowIndex = first
+        } else if let key = selectedKey, let position = position(ofSelected: key) {
             cursor = position
         } else if order.isEmpty {
             cursor = 0
         } else {
             cursor = max(0, min(previousCursor, order.count - 1))
             selectedKey = rows[order[cursor]].key
+            selectedRowIndex = order[cursor]
         }
         top = max(0, min(top, cursor))
+    }
+
+    /// The position in `order` of the row with `key`: by its remembered index when the
+    /// rows still hold it there, else by comparing keys (after new rows arrived).
+    private mutating func position(ofSelected key: RowKey) -> Int? {
+        if let index = selectedRowIndex, index < rows.count, rows[index].key == key {
+            return order.firstIndex(of: index)
+        }
+        guard let index = rows.firstIndex(where: { $0.key == key }) else {
+            selectedRowIndex = nil
+            return nil
+        }
+        selectedRowIndex = index
+        return order.firstIndex(of: index)
     }
 
     /// The integer sort keys of `column` for every row, from the cache or worked out now;
