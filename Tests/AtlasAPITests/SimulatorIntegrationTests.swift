@@ -1,6 +1,7 @@
 import AtlasAPI
 import AtlasSimulator
 import Foundation
+import Synchronization
 import Testing
 
 /// The API client against the simulator over 127.0.0.1: real HTTP, real Digest, real faults.
@@ -137,17 +138,25 @@ struct SimulatorIntegrationTests {
 
     @Test("a rate limit is waited out and the results stay complete")
     func rateLimit() async throws {
-        // The bucket refills by the simulator's clock, so this test runs on the real one:
-        // 5 requests of burst, then 20 a second; Retry-After makes the client wait.
+        // The bucket refills by the simulator's clock, which stands still until the client
+        // reports a 429; then it moves a minute on, so the bucket is full again when the
+        // client retries after Retry-After. 5 requests of burst and about 14 needed: the
+        // 429 is certain on any machine, however fast or slow.
         let start = Date()
         let data = SimulatorData.generate(seed: 11, now: start, organizations: 1, projectsPerOrganization: 1, usersPerProject: 12,
                                           certificatesPerManagedUser: 1, managedFraction: 1)
-        let faults = FaultConfiguration(rateLimit: .init(capacity: 5, refillPerSecond: 20))
-        try await Self.withSimulator(data: data, faults: faults, clock: { Date() }) { client, simulator in
-            let project = try #require(try await client.projects().first)
-            let rows = try await client.certificateRows(project: project, concurrency: 8)
-            #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id, now: Date()))
-            #expect(simulator.requestLog.contains { $0.status == 429 })
+        let faults = FaultConfiguration(rateLimit: .init(capacity: 5, refillPerSecond: 1))
+        let clock = Mutex(start)
+        let observer = ClientEventObserver { event in
+            if case .rateLimited = event { clock.withLock { $0 = $0.addingTimeInterval(60) } }
+        }
+        try await Self.withSimulator(data: data, faults: faults, clock: { clock.withLock { $0 } }) { client, simulator in
+            try await AtlasClient.$taskObserver.withValue(observer) {
+                let project = try #require(try await client.projects().first)
+                let rows = try await client.certificateRows(project: project, concurrency: 8)
+                #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id, now: start))
+                #expect(simulator.requestLog.contains { $0.status == 429 })
+            }
         }
     }
 
