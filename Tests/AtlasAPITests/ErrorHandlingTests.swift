@@ -222,3 +222,36 @@ struct ErrorHandlingTests {
         #expect(await transport.count == 1)
     }
 }
+
+/// A server that accepts connections and never answers: with Digest the first leg of a
+/// call carries no credentials, and its failures must be bounded like any other's (they
+/// were not, and `list` waited for ever).
+@Suite("Silent servers")
+struct SilentServerTests {
+    @Test("Digest: a first leg that always times out fails after the allowed attempts, with one clear error")
+    func primingLegTimesOut() async {
+        let transport = ScriptedTransport { _, _ in throw TransportError(.timeout) }
+        let recorder = SleepRecorder()
+        let client = makeClient(transport, retry: recorder.policy(maxAttempts: 4),
+                                authorizer: DigestAuthorizer(publicKey: "a", privateKey: Secret("b")))
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await client.projects()
+        }
+        #expect(await transport.count == 4)
+        #expect(recorder.sleeps.count == 3)
+        #expect(error?.message.hasPrefix("No answer from atlas.test within") == true, "\(error?.message ?? "")")
+    }
+
+    @Test("Digest: a first leg that always gets 503 fails after the allowed attempts")
+    func primingLegServerError() async {
+        let transport = ScriptedTransport { _, _ in HTTPResponse(status: 503, reason: "Service Unavailable", headers: [], body: Array("<html>down</html>".utf8)) }
+        let recorder = SleepRecorder()
+        let client = makeClient(transport, retry: recorder.policy(maxAttempts: 4),
+                                authorizer: DigestAuthorizer(publicKey: "a", privateKey: Secret("b")))
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await client.projects()
+        }
+        #expect(await transport.count == 4)
+        #expect(error?.kind == .serverError)
+    }
+}

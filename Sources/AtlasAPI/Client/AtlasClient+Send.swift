@@ -14,6 +14,10 @@ extension AtlasClient {
         var attempts = 0          // attempts that reached authentication, for 5xx/transport retries
         var authRetries = 0       // Digest challenges and token refreshes answered
         var rateLimitRetries = 0
+        // Transient failures of any leg, the unauthenticated Digest priming leg included
+        // (`attempts` counts authenticated legs only): bounds the retries when the very
+        // first request never gets an answer.
+        var failures = 0
         while true {
             try Task.checkCancellation()
             if let pause = await gate.remainingPause() {
@@ -42,14 +46,16 @@ extension AtlasClient {
                 response = try await exchange(request, attempt: attempt)
             } catch let error as TransportError {
                 emit(.requestFailed(method: method.rawValue, path: fullPath))
-                if isIdempotent, error.failure.isTransient, attempts < configuration.retry.maxAttempts {
-                    let delay = configuration.retry.backoff(retry: attempts)
-                    emit(.retrying(path: fullPath, reason: String(describing: error.failure), attempt: attempts, delay: delay))
+                failures += 1
+                let tries = max(attempts, failures)
+                if isIdempotent, error.failure.isTransient, tries < configuration.retry.maxAttempts {
+                    let delay = configuration.retry.backoff(retry: tries)
+                    emit(.retrying(path: fullPath, reason: String(describing: error.failure), attempt: tries, delay: delay))
                     try await configuration.retry.sleep(delay)
                     continue
                 }
                 throw ErrorMapping.error(for: error.failure, endpoint: endpoint, host: configuration.host,
-                                         timeout: configuration.requestTimeout, attempts: max(attempts, 1))
+                                         timeout: configuration.requestTimeout, attempts: max(tries, 1))
             } catch is CancellationError {
                 emit(.requestFailed(method: method.rawValue, path: fullPath))
                 throw CancellationError()
@@ -82,18 +88,21 @@ extension AtlasClient {
                 await gate.pause(for: wait)
                 attempts -= 1
                 continue
-            case 500..<600 where isIdempotent && attempts < configuration.retry.maxAttempts:
+            case 500..<600 where isIdempotent:
+                failures += 1
+                let tries = max(attempts, failures)
+                guard tries < configuration.retry.maxAttempts else { break }
                 let delay = response.header("Retry-After") != nil
-                    ? configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: attempts)
-                    : configuration.retry.backoff(retry: attempts)
-                emit(.retrying(path: fullPath, reason: response.statusLine, attempt: attempts, delay: delay))
+                    ? configuration.retry.rateLimitWait(retryAfter: response.header("Retry-After"), retry: tries)
+                    : configuration.retry.backoff(retry: tries)
+                emit(.retrying(path: fullPath, reason: response.statusLine, attempt: tries, delay: delay))
                 try await configuration.retry.sleep(delay)
                 continue
             default:
                 break
             }
             throw ErrorMapping.error(for: response, endpoint: endpoint, host: configuration.host,
-                                     attempts: response.status == 429 ? rateLimitRetries + 1 : max(attempts, 1),
+                                     attempts: response.status == 429 ? rateLimitRetries + 1 : max(attempts, failures, 1),
                                      usingServiceAccount: authorizer.isServiceAccount)
         }
     }
