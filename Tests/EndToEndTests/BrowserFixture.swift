@@ -31,15 +31,13 @@ struct BrowserFixture {
         try? await simulator.shutdown()
     }
 
-    /// The debug binary SwiftPM built next to the tests (`swift test` builds every
-    /// product first; `.ci/run` does too).
-    static func binary(filePath: String = #filePath) throws -> String {
-        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [".build/debug/atlas-certs"].map { root.appendingPathComponent($0).path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError("atlas-certs is not built at \(candidates[0]); run 'swift build' (or 'swift test', which builds it) first.")
+    /// The built `atlas-certs`, found where the other end-to-end tests find it.
+    static func binary() throws -> String {
+        let path = ListCommandTests.binDirectory.appendingPathComponent("atlas-certs").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HarnessError("atlas-certs is not built at \(path); run 'swift build' (or 'swift test', which builds it) first.")
         }
-        return found
+        return path
     }
 
     /// The shell command that runs the browser in the harness's directory (where `n`

@@ -28,8 +28,14 @@ struct ListCommandTests {
     }
 
     static func atlasCerts(_ arguments: [String], environment: [String: String]) async throws -> Run {
-        let binary = binDirectory.appendingPathComponent("atlas-certs")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "atlas-certs is not built at \(binary.path): run swift build first")
+        try await runProduct("atlas-certs", arguments, environment: environment)
+    }
+
+    /// Runs a built product (`atlas-certs`, `atlas-certs-bench`) with a clean environment
+    /// plus `environment`, and returns its exit status and output.
+    static func runProduct(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
+        let binary = binDirectory.appendingPathComponent(name)
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "\(name) is not built at \(binary.path): run swift build first")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
