@@ -48,24 +48,17 @@ struct CheckCommand: AsyncParsableCommand {
         // Everything that goes wrong is UNKNOWN (3), said on stdout where monitoring
         // systems read the plugin's answer.
         let policy: ExpiryPolicy
-        let session: Session
         do {
             guard (1...64).contains(concurrency) else {
                 throw AtlasError(kind: .invalidInput, message: "--concurrency must be between 1 and 64.")
             }
             policy = try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: try AtlasCertsSettings.load())
-            session = try Session.open(global)
         } catch {
             throw unknown(error)
         }
-        let result: FleetScanResult
-        do {
-            let scope = ScanScope(organizationID: org, projects: project)
-            result = try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
-            await session.transport.shutdown()
-        } catch {
-            await session.transport.shutdown()
-            throw unknown(error)
+        let scope = ScanScope(organizationID: org, projects: project)
+        let result = try await Session.run(global, onFailure: unknown) { session in
+            try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
         }
         let report = CheckReport(scan: result, now: Date(), policy: policy)
         Console.out(output == .json ? report.json() : report.summaryLine + "\n")

@@ -67,23 +67,33 @@ struct Session {
         }
     }
 
-    /// Runs `body` with a session and turns any failure into one line on stderr and exit status 1.
-    static func run(_ options: GlobalOptions, _ body: (Session) async throws -> Void) async throws {
+    /// Runs `body` with a session, shutting its transport down whichever way `body` ends.
+    /// A failure to open the session or in `body` goes to `onFailure`, which says it and
+    /// gives the exit status: by default one line on stderr and status 1 (`check` instead
+    /// prints its UNKNOWN line on stdout and exits 3). An `ExitCode` thrown by `body` passes
+    /// through unchanged.
+    static func run<Value>(_ options: GlobalOptions, onFailure: (any Error) -> ExitCode = Session.failure,
+                           _ body: (Session) async throws -> Value) async throws -> Value {
         let session: Session
         do {
             session = try open(options)
         } catch {
-            Console.err("atlas-certs: \(Console.message(for: error))")
-            throw ExitCode(1)
+            throw onFailure(error)
         }
         do {
-            try await body(session)
+            let value = try await body(session)
             await session.transport.shutdown()
+            return value
         } catch {
             await session.transport.shutdown()
             if let exit = error as? ExitCode { throw exit }
-            Console.err("atlas-certs: \(Console.message(for: error))")
-            throw ExitCode(1)
+            throw onFailure(error)
         }
+    }
+
+    /// The usual way a command fails: `atlas-certs: <one line>` on stderr, exit status 1.
+    static func failure(_ error: any Error) -> ExitCode {
+        Console.err("atlas-certs: \(Console.message(for: error))")
+        return ExitCode(1)
     }
 }

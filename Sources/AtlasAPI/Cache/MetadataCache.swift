@@ -71,7 +71,7 @@ public struct MetadataCache: Sendable {
     /// 256 MiB: far above any real fleet (20 projects of 200 users is about 5 MB).
     public static let defaultMaximumFileSize = 256 << 20
     public static let directoryMode: mode_t = 0o700
-    public static let fileMode: mode_t = 0o600
+    public static let fileMode: mode_t = PrivateFile.mode
     /// Temporary files of this identity older than this are leftovers of a killed process,
     /// removed by the next `save`.
     static let staleTemporaryAge: TimeInterval = 600
@@ -231,7 +231,7 @@ public struct MetadataCache: Sendable {
         }
         try makeDirectory()
         try writeAtomically(data)
-        Self.syncDirectory(directory)
+        PrivateFile.syncDirectory(directory)
         removeStaleTemporaryFiles(now: Date())
     }
 
@@ -268,26 +268,19 @@ public struct MetadataCache: Sendable {
     private var temporaryPrefix: String { "." + identity.fileName + "." }
 
     private func writeAtomically(_ data: Data) throws(MetadataCacheError) {
-        let base = (directory == "/" ? "" : directory) + "/" + temporaryPrefix
-        var generator = SystemRandomNumberGenerator()
-        var fd: Int32 = -1
-        var temporary = ""
-        for _ in 0..<16 {
-            temporary = base + String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 16) + ".tmp"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Self.fileMode)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else {
-            throw MetadataCacheError(path: path, operation: "create a temporary file for", errno: errno)
+        let temporary: String
+        let fd: Int32
+        do {
+            (temporary, fd) = try PrivateFile.createTemporary(directory: directory, prefix: temporaryPrefix)
+        } catch {
+            throw MetadataCacheError(path: path, operation: error.operation, errno: error.errno)
         }
         var failure: MetadataCacheError?
-        if fchmod(fd, Self.fileMode) != 0 {
-            failure = MetadataCacheError(path: path, operation: "set the mode of a temporary file for", errno: errno)
-        } else if let code = Self.writeAll(data, to: fd) {
-            failure = MetadataCacheError(path: path, operation: "write", errno: code)
-        } else if fsync(fd) != 0 {
-            failure = MetadataCacheError(path: path, operation: "flush", errno: errno)
+        let filled: PrivateFile.Failure? = data.withUnsafeBytes { bytes in
+            do throws(PrivateFile.Failure) { try PrivateFile.fill(fd, with: bytes) } catch { return error }
+            return nil
         }
+        if let filled { failure = MetadataCacheError(path: path, operation: filled.operation, errno: filled.errno) }
         if close(fd) != 0, failure == nil {
             failure = MetadataCacheError(path: path, operation: "write", errno: errno)
         }
@@ -301,34 +294,6 @@ public struct MetadataCache: Sendable {
             unlink(temporary)
             throw failure
         }
-    }
-
-    /// Writes every byte; returns the errno of a failure.
-    private static func writeAll(_ data: Data, to fd: Int32) -> Int32? {
-        data.withUnsafeBytes { buffer -> Int32? in
-            guard let start = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                #if canImport(Glibc)
-                let written = Glibc.write(fd, start + offset, buffer.count - offset)
-                #else
-                let written = Darwin.write(fd, start + offset, buffer.count - offset)
-                #endif
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
-    }
-
-    private static func syncDirectory(_ directory: String) {
-        let fd = open(directory, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
     }
 
     /// Removes this identity's temporary files older than `staleTemporaryAge`: what a

@@ -8,11 +8,21 @@ extension AtlasClient {
         if Self.looksLikeObjectID(wanted) {
             return Project(id: wanted.lowercased(), name: wanted, orgId: "")
         }
-        let projects = try await projects()
-        if let exact = projects.first(where: { $0.name == wanted }) { return exact }
-        let folded = projects.filter { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }
+        return try Self.project(wanted, in: try await projects())
+    }
+
+    /// The project `wanted` names among `projects`: by ID, exact name, or unique
+    /// case-insensitive name. An ID that is not listed (a key scoped to one project may
+    /// not list it) is used as it is. Shared by `project(idOrName:)` and the fleet scan,
+    /// which lists the projects anyway.
+    static func project(_ wanted: String, in projects: [Project]) throws -> Project {
+        let trimmed = wanted.trimmingCharacters(in: .whitespaces)
+        if let byID = projects.first(where: { $0.id.caseInsensitiveCompare(trimmed) == .orderedSame }) { return byID }
+        if let exact = projects.first(where: { $0.name == trimmed }) { return exact }
+        let folded = projects.filter { $0.name.caseInsensitiveCompare(trimmed) == .orderedSame }
         if folded.count == 1 { return folded[0] }
-        let safe = TerminalSafe.sanitize(wanted, maxCharacters: 80)
+        if looksLikeObjectID(trimmed) { return Project(id: trimmed.lowercased(), name: trimmed, orgId: "") }
+        let safe = TerminalSafe.sanitize(trimmed, maxCharacters: 80)
         if folded.count > 1 {
             throw AtlasError.invalidInput("Several projects are named '\(safe)' when case is ignored; give the project ID instead.")
         }

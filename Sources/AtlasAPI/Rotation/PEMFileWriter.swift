@@ -82,7 +82,7 @@ public struct PEMFileWriter: Sendable {
     }
 
     /// The mode of every file this writer creates.
-    public static let fileMode: mode_t = 0o600
+    public static let fileMode: mode_t = PrivateFile.mode
 
     /// The directory the file goes in (`.` for a bare name).
     public var directory: String {
@@ -157,7 +157,7 @@ public struct PEMFileWriter: Sendable {
             throw error
         }
         temporary.cleanUp()
-        Self.syncDirectory(directory)
+        PrivateFile.syncDirectory(directory)
     }
 
     /// Errors of `link` that mean the file system does not do hard links.
@@ -189,9 +189,12 @@ public struct PEMFileWriter: Sendable {
 
     /// Sets mode 0600 (the umask can only remove bits), writes every byte, flushes to disk.
     private static func fill(_ fd: Int32, with text: String, path: String) throws(PEMWriteError) {
-        guard fchmod(fd, fileMode) == 0 else { throw PEMWriteError(.system(operation: "set the mode of", errno: errno), path: path) }
-        try writeAll(text, to: fd, path: path)
-        guard fsync(fd) == 0 else { throw PEMWriteError(.system(operation: "flush", errno: errno), path: path) }
+        var text = text
+        let failure: PrivateFile.Failure? = text.withUTF8 { buffer in
+            do throws(PrivateFile.Failure) { try PrivateFile.fill(fd, with: UnsafeRawBufferPointer(buffer)) } catch { return error }
+            return nil
+        }
+        if let failure { throw PEMWriteError(.system(operation: failure.operation, errno: failure.errno), path: path) }
     }
 
     /// A temporary file beside the target, open for writing, mode 0600.
@@ -216,53 +219,21 @@ public struct PEMFileWriter: Sendable {
 
     private func createTemporaryFile() throws(PEMWriteError) -> TemporaryFile {
         let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
-        let stem = String(name.prefix(80))
-        let prefix = directory == "/" ? "/" : directory + "/"
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<16 {
-            let candidate = prefix + ".\(stem).\(String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 16)).tmp"
-            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Self.fileMode)
-            if fd >= 0 { return TemporaryFile(path: candidate, fd: fd) }
-            if errno != EEXIST { throw PEMWriteError(.system(operation: "create a temporary file for", errno: errno), path: path) }
+        do {
+            let (temporary, fd) = try PrivateFile.createTemporary(directory: directory, prefix: "." + String(name.prefix(80)) + ".")
+            return TemporaryFile(path: temporary, fd: fd)
+        } catch {
+            throw PEMWriteError(.system(operation: error.operation, errno: error.errno), path: path)
         }
-        throw PEMWriteError(.system(operation: "create a temporary file for", errno: EEXIST), path: path)
-    }
-
-    private static func syncDirectory(_ directory: String) {
-        let fd = open(directory, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
-    }
-
-    /// Writes every byte of `text` to `fd`, straight from the string's storage.
-    static func writeAll(_ text: String, to fd: Int32, path: String) throws(PEMWriteError) {
-        var text = text
-        let failure: Int32? = text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw PEMWriteError(.system(operation: "write", errno: failure), path: path) }
     }
 
     /// Writes `text` to standard output (for `--out -`, and only then).
     public static func writeToStandardOutput(_ text: String) throws(PEMWriteError) {
-        try writeAll(text, to: STDOUT_FILENO, path: "standard output")
-    }
-
-    private static func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, pointer, count)
-        #else
-        Darwin.write(fd, pointer, count)
-        #endif
+        var text = text
+        let failure: PrivateFile.Failure? = text.withUTF8 { buffer in
+            do throws(PrivateFile.Failure) { try PrivateFile.writeAll(UnsafeRawBufferPointer(buffer), to: STDOUT_FILENO) } catch { return error }
+            return nil
+        }
+        if let failure { throw PEMWriteError(.system(operation: failure.operation, errno: failure.errno), path: "standard output") }
     }
 }

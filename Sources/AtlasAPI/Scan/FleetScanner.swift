@@ -216,26 +216,10 @@ public struct FleetScanner: Sendable {
         guard !scope.projects.isEmpty else { return visible }
         var chosen: [Project] = []
         for wanted in scope.projects {
-            let project = try Self.match(wanted, in: visible)
+            let project = try AtlasClient.project(wanted, in: visible)
             if !chosen.contains(where: { $0.id == project.id }) { chosen.append(project) }
         }
         return chosen
-    }
-
-    /// By ID, exact name, or unique case-insensitive name. An ID that is not listed (a
-    /// key scoped to one project may not list it) is used as it is.
-    static func match(_ wanted: String, in projects: [Project]) throws -> Project {
-        let trimmed = wanted.trimmingCharacters(in: .whitespaces)
-        if let byID = projects.first(where: { $0.id.caseInsensitiveCompare(trimmed) == .orderedSame }) { return byID }
-        if let exact = projects.first(where: { $0.name == trimmed }) { return exact }
-        let folded = projects.filter { $0.name.caseInsensitiveCompare(trimmed) == .orderedSame }
-        if folded.count == 1 { return folded[0] }
-        if AtlasClient.looksLikeObjectID(trimmed) { return Project(id: trimmed.lowercased(), name: trimmed, orgId: "") }
-        let safe = TerminalSafe.sanitize(trimmed, maxCharacters: 80)
-        if folded.count > 1 {
-            throw AtlasError.invalidInput("Several projects are named '\(safe)' when case is ignored; give the project ID instead.")
-        }
-        throw AtlasError(kind: .notFound, message: "No project named '\(safe)' is visible to these credentials (\(projects.count) projects seen); check the name, or give the 24-character project ID.")
     }
 }
 

@@ -74,6 +74,12 @@ extension State {
 
     mutating func receiveCreateFailure(_ id: RequestID, _ message: String, _ now: Date) {
         guard case .create? = pending.removeValue(forKey: id) else { return }
+        abandonCreate(message, now)
+    }
+
+    /// How a create ends without a certificate, whichever way the failure came back: the
+    /// dialog closes and the footer says why.
+    mutating func abandonCreate(_ message: String, _ now: Date) {
         createDialog = nil
         warn(message, now)
     }

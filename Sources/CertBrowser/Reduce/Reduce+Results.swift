@@ -68,8 +68,7 @@ extension State {
             certificatesLoad[user, default: LoadStatus()].fail(text, now)
             warn("Could not load certificates of \(TerminalSafe.sanitize(user.username, maxCharacters: 40)): \(text)", now)
         case .create:
-            createDialog = nil
-            warn(text, now)
+            abandonCreate(text, now)
         }
         rebuildTables(now)
     }

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The low-level steps shared by every file atlas-certs writes for the user's eyes only
+/// (a private key with its certificate, the metadata cache): a temporary file beside the
+/// target that nobody else can open, filled and flushed before it takes the target's name.
+///
+/// `PEMFileWriter` and `MetadataCache` decide how the temporary file takes its place
+/// (`link` never over an existing file, or `rename` over it) and word their own errors;
+/// the system calls and their order live here once.
+enum PrivateFile {
+    /// Mode of every file written this way, whatever the umask.
+    static let mode: mode_t = 0o600
+
+    /// A system call that failed: what it was doing, and `errno`.
+    struct Failure: Error, Sendable, Equatable {
+        var operation: String
+        var errno: Int32
+    }
+
+    /// A new, empty file `<directory>/<prefix><random>.tmp`, created with
+    /// `O_CREAT|O_EXCL|O_NOFOLLOW` and mode 0600 (so no other user, and no symlink planted
+    /// in the directory, can get at it), open for writing. Retries a name that is taken.
+    static func createTemporary(directory: String, prefix: String) throws(Failure) -> (path: String, fd: Int32) {
+        let base = (directory == "/" ? "" : directory) + "/" + prefix
+        var generator = SystemRandomNumberGenerator()
+        var code = EEXIST
+        for _ in 0..<16 {
+            let candidate = base + String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 16) + ".tmp"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 { return (candidate, fd) }
+            code = errno
+            if code != EEXIST { break }
+        }
+        throw Failure(operation: "create a temporary file for", errno: code)
+    }
+
+    /// Sets mode 0600 on `fd` (the umask can only have removed bits), writes every byte,
+    /// and flushes it to disk.
+    static func fill(_ fd: Int32, with bytes: UnsafeRawBufferPointer) throws(Failure) {
+        guard fchmod(fd, mode) == 0 else { throw Failure(operation: "set the mode of", errno: errno) }
+        try writeAll(bytes, to: fd)
+        guard fsync(fd) == 0 else { throw Failure(operation: "flush", errno: errno) }
+    }
+
+    /// Writes every byte to `fd`, through short writes and `EINTR`.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(Failure) {
+        guard let start = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            #if canImport(Glibc)
+            let written = Glibc.write(fd, start + offset, bytes.count - offset)
+            #else
+            let written = Darwin.write(fd, start + offset, bytes.count - offset)
+            #endif
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure(operation: "write", errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// Flushes a directory, so that a rename or link into it survives a crash. Best effort.
+    static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+}
