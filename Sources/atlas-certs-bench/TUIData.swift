@@ -33,19 +33,10 @@ enum TUIData {
         fleet(count, now: now).certificates.flatMap(\.certificates)
     }
 
-    /// Rows of the all-certificates table.
-    static func fleetRows(_ data: SimulatorData) -> [FleetRow] {
-        let names = Dictionary(data.projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let databases = Dictionary(data.users.map { ($0.groupId + "\u{0}" + $0.username, $0.databaseName) },
-                                   uniquingKeysWith: { first, _ in first })
-        return data.certificates.flatMap { entry in
-            entry.certificates.map { certificate in
-                FleetRow(certificate: certificate,
-                         user: UserKey(projectID: entry.groupId, databaseName: databases[entry.groupId + "\u{0}" + entry.username] ?? "$external",
-                                       username: entry.username),
-                         projectName: names[entry.groupId] ?? entry.groupId)
-            }
-        }
+    /// The all-certificates view's rows as the browser builds them (in its order), from
+    /// a state loaded through the reducer.
+    static func fleetRows(_ data: SimulatorData, now: Date) -> [FleetRow] {
+        loadedState(data, viewport: Size(width: 200, height: 60), now: now).fleetTable?.rows ?? []
     }
 
     /// A `State` with every project, user and certificate of `data` loaded through

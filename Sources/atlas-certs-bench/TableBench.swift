@@ -2,50 +2,73 @@ import AtlasAPI
 import CertBrowser
 import Foundation
 
-/// Sections 3: sorting and filtering the all-certificates table (`Table<FleetRow>`) of
-/// the TUI core, as `<`/`>`/`r` and typing after `/` do.
+/// Section 3: sorting and filtering the all-certificates view with 100,000 rows, driven
+/// through the browser's reducer with the keys a user presses (`a` opens the view, `>`
+/// sorts by the next column, `r` reverses, `/` and typing filter, Esc clears), so the
+/// table code runs exactly as in the program (specialised for its rows inside the
+/// CertBrowser module; calling the generic `Table` from here would not be).
 enum TableBench {
     static let sortGoalMilliseconds = 50.0
 
-    /// A table of `count` certificates, and how long loading it took (`setRows`: the
-    /// haystacks, column widths and the first sort).
-    static func table(_ configuration: BenchConfiguration, now: Date) -> (Table<FleetRow>, CellContext, Duration) {
-        let rows = TUIData.fleetRows(TUIData.fleet(configuration.tuiCertificates, now: now))
-        let context = CellContext(now: now, policy: .default, ascii: false)
-        var table = Table<FleetRow>(sort: TableSort(column: .expires), context: context)
-        let (_, elapsed) = measure { table.setRows(rows, context: context) }
-        return (table, context, elapsed)
+    /// A state with every certificate loaded and the all-certificates view open.
+    static func loaded(_ configuration: BenchConfiguration, now: Date) -> State {
+        TUIData.loadedState(TUIData.fleet(configuration.tuiCertificates, now: now),
+                            viewport: Size(width: configuration.terminalSize.columns, height: configuration.terminalSize.rows), now: now)
+    }
+
+    /// Presses `key` and returns how long the reducer took.
+    static func press(_ key: KeyInput, _ state: inout State, now: Date) -> Duration {
+        measure { _ = state.apply(.key(key), now: now) }.1
+    }
+
+    /// Esc then `a`: the view closes and opens again with a new table (new rows: every
+    /// cached sort key and order gone), sorted by EXPIRES ▲. Returns the time of `a`.
+    static func reopen(_ state: inout State, now: Date) -> Duration {
+        _ = state.apply(.key(.escape), now: now)
+        return press(.character("a"), &state, now: now)
     }
 
     static func sort(_ configuration: BenchConfiguration) -> [Result] {
         let now = Date()
-        var (table, context, loading) = table(configuration, now: now)
-        let count = grouped(table.rows.count)
-        var results = [Result(section: .sort, measure: "setRows: \(count) rows in (search text, widths, first sort, tie-breaker ranks)",
-                              value: "\(fixed(loading.milliseconds)) ms")]
-        // The first sort after new rows: the tie-breaker's row-key ranks are worked out by
-        // the first sort that meets a tie (setRows' own sort, if its column has ties, else
-        // this one), and reused until the rows change.
-        let rows = table.rows
-        table.setSort(TableSort(column: .expires), context: context)
-        table.setRows(rows, context: context)
-        let (_, first) = measure { table.setSort(TableSort(column: .status), context: context) }
-        results.append(Result(section: .sort, measure: "first sort after new rows (by STATUS)",
-                              value: "\(fixed(first.milliseconds)) ms", goal: "< \(fixed(sortGoalMilliseconds, 0)) ms",
-                              met: first.milliseconds < sortGoalMilliseconds))
-        for column in FleetRow.columns {
-            for ascending in [true, false] {
-                var samples: [Double] = []
-                for _ in 0..<configuration.sortRepetitions {
-                    // Sort by another column first, so every sample really re-sorts.
-                    table.setSort(TableSort(column: column.id == .expires ? .subject : .expires), context: context)
-                    let (_, elapsed) = measure { table.setSort(TableSort(column: column.id, ascending: ascending), context: context) }
-                    samples.append(elapsed.milliseconds)
+        var state = loaded(configuration, now: now)
+        let count = grouped(state.fleetTable?.rows.count ?? 0)
+        let opened = reopen(&state, now: now)
+        var results = [Result(section: .sort, measure: "open the view (a): \(count) rows in (search text, widths, sort by EXPIRES ▲)",
+                              value: "\(fixed(opened.milliseconds)) ms")]
+        let columns = FleetRow.columns.map(\.id)
+        for (position, column) in columns.enumerated() {
+            let title = FleetRow.columns[position].title
+            // First since new rows: reopen, walk with `>` to the column before, then time
+            // `>` onto it (▲: its keys and order worked out) and `r` (▼: derived from ▲).
+            _ = reopen(&state, now: now)
+            var first: (up: Double?, down: Double) = (nil, 0)
+            if column != .expires {
+                while let sorted = state.fleetTable?.sort.column,
+                      columns[(columns.firstIndex(of: sorted)! + 1) % columns.count] != column {
+                    _ = press(.character(">"), &state, now: now)
                 }
-                let value = median(samples)
+                first.up = press(.character(">"), &state, now: now).milliseconds
+            }
+            first.down = press(.character("r"), &state, now: now).milliseconds
+            // Again: away with `<` and back with `>` (▲), then `r` (▼), median of n.
+            var again: (up: [Double], down: [Double]) = ([], [])
+            for _ in 0..<configuration.sortRepetitions {
+                _ = press(.character("<"), &state, now: now)
+                again.up.append(press(.character(">"), &state, now: now).milliseconds)
+                again.down.append(press(.character("r"), &state, now: now).milliseconds)
+            }
+            guard state.fleetTable?.sort == TableSort(column: column, ascending: false) else {
+                return results + [Result(section: .sort, measure: "failed", value: "the view is not sorted by \(title) ▼")]
+            }
+            for (arrow, firstTime, samples) in [("▲", first.up, again.up), ("▼", first.down, again.down)] {
+                let repeated = median(samples)
+                let firstText = firstTime.map { fixed($0) } ?? "(on open)"
+                let worst = max(firstTime ?? repeated, repeated)
                 results.append(Result(
-                    section: .sort, measure: "sort \(count) by \(column.title) \(ascending ? "▲" : "▼") (median of \(samples.count))",
-                    value: "\(fixed(value)) ms", goal: "< \(fixed(sortGoalMilliseconds, 0)) ms", met: value < sortGoalMilliseconds))
+                    section: .sort,
+                    measure: "sort \(count) by \(title) \(arrow): first since new rows / again (median of \(samples.count))",
+                    value: "\(firstText) / \(fixed(repeated)) ms", goal: "< \(fixed(sortGoalMilliseconds, 0)) ms",
+                    met: worst < sortGoalMilliseconds))
             }
         }
         return results
@@ -53,24 +76,25 @@ enum TableBench {
 
     static func filter(_ configuration: BenchConfiguration) -> [Result] {
         let now = Date()
-        var (table, context, _) = table(configuration, now: now)
-        let count = grouped(table.rows.count)
+        var state = loaded(configuration, now: now)
+        let count = grouped(state.fleetTable?.rows.count ?? 0)
         var results: [Result] = []
         // Typing a project name, a username fragment, a status word, and a text that
         // matches nothing (every row's dynamic columns are searched too), then clearing.
         for word in ["payments", "svc-", "critical", "zzzz"] {
+            _ = press(.character("/"), &state, now: now)
             var samples: [Double] = []
-            var typed = ""
             for character in word {
-                typed.append(character)
-                let (_, elapsed) = measure { table.setFilter(typed, context: context) }
-                samples.append(elapsed.milliseconds)
+                samples.append(press(.character(character), &state, now: now).milliseconds)
             }
-            let matches = table.order.count
+            let matches = state.fleetTable?.order.count ?? 0
+            guard state.fleetTable?.filter == word else {
+                return results + [Result(section: .filter, measure: "failed", value: "the filter is not /\(word)")]
+            }
             results.append(Result(
                 section: .filter, measure: "type /\(word) over \(count) rows, per keystroke (\(grouped(matches)) match)",
                 value: "mean \(fixed(samples.reduce(0, +) / Double(samples.count))) ms, max \(fixed(samples.max() ?? 0)) ms"))
-            let (_, cleared) = measure { table.setFilter("", context: context) }
+            let cleared = press(.escape, &state, now: now)
             if word == "zzzz" {
                 results.append(Result(section: .filter, measure: "clear the filter (Esc)", value: "\(fixed(cleared.milliseconds)) ms"))
             }

@@ -3,7 +3,7 @@ import AtlasSimulator
 import Foundation
 
 /// Section 4b: bytes the real program writes to its terminal. Runs the built
-/// `atlas-certs browse --all` on a 200×60 pseudo-terminal (TERM=xterm-256color,
+/// `atlas-certs browse --all --no-cache` (once with each `--selection` style) on a 200×60 pseudo-terminal (TERM=xterm-256color,
 /// LANG=C.UTF-8) against an in-process atlas-sim with a generated organization, waits
 /// until the screen is drawn and quiet, then counts what one `j` and one PgDn make
 /// ncurses write, until the screen is quiet again.
@@ -45,16 +45,29 @@ enum TerminalBench {
         let idle = configuration.terminalIdle
         defer { try? FileManager.default.removeItem(at: home) }
         // Blocking pty reads on a Dispatch thread: the simulator needs the cooperative pool.
-        let outcome: Swift.Result<Measured, any Error> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Swift.Result {
-                    try measure(path, environment: environment, columns: size.columns, rows: size.rows, trials: trials, idle: idle,
-                                scanned: { simulator.requestCount(.certsList) >= managed.count })
-                })
+        // Twice: the default selection highlight (the mark and the ID), then the whole row.
+        var runs: [Measured] = []
+        for style in ["cell", "row"] {
+            let scansBefore = simulator.requestCount(.certsList)
+            let outcome: Swift.Result<Measured, any Error> = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: Swift.Result {
+                        try measure(path, arguments: ["browse", "--all", "--no-cache", "--selection", style], environment: environment,
+                                    columns: size.columns, rows: size.rows, trials: trials, idle: idle,
+                                    scanned: { simulator.requestCount(.certsList) - scansBefore >= managed.count })
+                    })
+                }
+            }
+            switch outcome {
+            case .success(let measured): runs.append(measured)
+            case .failure(let error):
+                try? await simulator.shutdown()
+                throw error
             }
         }
         try? await simulator.shutdown()
-        let measured = try outcome.get()
+        let measured = runs[0]
+        let wholeRow = runs[1]
 
         let screen = "\(size.columns)×\(size.rows)"
         let down = median(measured.down.map(Double.init))
@@ -66,6 +79,10 @@ enum TerminalBench {
                    value: "\(grouped(Int(down))) bytes", goal: "< \(moveGoalBytes) bytes", met: Int(down) < moveGoalBytes),
             Result(section: .terminal, measure: "view scrolls one page (PgDn), median of \(trials) (min \(measured.pageDown.min() ?? 0), max \(measured.pageDown.max() ?? 0))",
                    value: "\(grouped(Int(median(measured.pageDown.map(Double.init))))) bytes"),
+            Result(section: .terminal, measure: "with --selection row (whole-row highlight): selection moves one row (j), median of \(trials) (min \(wholeRow.down.min() ?? 0), max \(wholeRow.down.max() ?? 0))",
+                   value: "\(grouped(Int(median(wholeRow.down.map(Double.init))))) bytes"),
+            Result(section: .terminal, measure: "with --selection row: view scrolls one page (PgDn), median of \(trials)",
+                   value: "\(grouped(Int(median(wholeRow.pageDown.map(Double.init))))) bytes"),
         ]
     }
 
@@ -76,9 +93,9 @@ enum TerminalBench {
         var pageDown: [Int]
     }
 
-    static func measure(_ path: String, environment: [String: String], columns: Int, rows: Int, trials: Int, idle watched: Duration,
-                        scanned: @Sendable () -> Bool) throws -> Measured {
-        let terminal = try PseudoTerminal(executable: path, arguments: ["browse", "--all"], environment: environment,
+    static func measure(_ path: String, arguments: [String], environment: [String: String], columns: Int, rows: Int, trials: Int,
+                        idle watched: Duration, scanned: @Sendable () -> Bool) throws -> Measured {
+        let terminal = try PseudoTerminal(executable: path, arguments: arguments, environment: environment,
                                           columns: columns, rows: rows)
         var succeeded = false
         defer {

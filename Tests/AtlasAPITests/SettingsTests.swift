@@ -43,6 +43,20 @@ struct SettingsTests {
         #expect(error?.message.contains("[thresholds] warning must be a duration") == true)
     }
 
+    @Test("[browser] selection is cell or row; anything else is a one-line error, not ignored")
+    func selectionStyle() throws {
+        #expect(try AtlasCertsSettings.parse("[browser]\nselection = \"row\"\n", path: "/c.toml").selection == "row")
+        #expect(try AtlasCertsSettings.parse("[browser]\nselection = \"cell\"\n", path: "/c.toml").selection == "cell")
+        #expect(try AtlasCertsSettings.parse("[thresholds]\nwarning = \"30d\"\n", path: "/c.toml").selection == nil)
+        for bad in ["\"line\"", "1", "\"ROW\""] {
+            let error = #expect(throws: AtlasError.self) {
+                try AtlasCertsSettings.parse("[browser]\nselection = \(bad)\n", path: "/c.toml")
+            }
+            #expect(error?.message.contains("[browser] selection must be \"cell\" or \"row\"") == true)
+            #expect(error?.message.contains("\n") == false)
+        }
+    }
+
     @Test("the file is found where XDG says, or where ATLAS_CERTS_CONFIG points")
     func location() {
         #expect(AtlasCertsSettings.path(environment: [:], homeDirectory: "/home/a") == "/home/a/.config/atlas-certs/config.toml")

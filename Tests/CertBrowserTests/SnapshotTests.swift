@@ -96,6 +96,42 @@ struct SnapshotTests {
         assertSnapshot(Self.document(canvas, title: name), named: name)
     }
 
+    /// `--selection row`: the whole selected row in reverse, as k9s and htop draw it.
+    @Test(arguments: [Scene.fleet, Scene.certificates])
+    func wholeRowSelection(_ scene: Scene) {
+        let size = Size(width: 120, height: 40)
+        let canvas = render(Self.state(scene, size: size), size: size, now: Fixture.now.addingTimeInterval(5),
+                            options: RenderOptions(selection: .row))
+        let name = "\(scene.rawValue)-120x40-row-selection"
+        assertSnapshot(Self.document(canvas, title: name), named: name)
+    }
+
+    /// The selected row in each style: `cell` reverses the mark and the first column only
+    /// and leaves the row's expiry colours; `row` reverses every cell of the row.
+    @Test(arguments: SelectionStyle.allCases)
+    func selectedRowHighlight(_ style: SelectionStyle) throws {
+        let size = Size(width: 120, height: 40)
+        let state = Self.state(.fleet, size: size)
+        let canvas = render(state, size: size, now: Fixture.now, options: RenderOptions(selection: style))
+        let overlay = canvas.styleOverlay.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let text = canvas.plainText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let selectedRow = try #require(text.firstIndex { $0.hasPrefix("›") }, "no row starts with the selection mark")
+        let roles = Array(overlay[selectedRow])
+        let id = try #require(state.fleetTable?.selectedRow?.certificate.id.decimal)
+        let idEnd = 1 + id.count
+        #expect(String(text[selectedRow].dropFirst().prefix(id.count)) == id)
+        #expect(roles[0..<idEnd].allSatisfy { $0 == "S" })
+        switch style {
+        case .row:
+            #expect(roles.allSatisfy { $0 == "S" })
+        case .cell:
+            let rest = roles[(idEnd + 2)...]
+            #expect(!rest.contains("S"))
+            // The row's expiry band still shows (critical, warning, ok or expired).
+            #expect(rest.contains { "CWKE".contains($0) })
+        }
+    }
+
     @Test func loadingWithSpinner() {
         var state = State(viewport: Size(width: 80, height: 24))
         _ = state.apply(.start, now: Fixture.now)

@@ -180,6 +180,75 @@ struct BrowserEndToEndTests {
         }
     }
 
+    /// One visible character of a `capture-pane -e` line, and whether it is in reverse video.
+    struct StyledCharacter {
+        var character: Character
+        var reverse: Bool
+    }
+
+    /// The visible characters of a `capture-pane -e` line with their reverse-video state
+    /// (SGR 7 on; 27, 0 or a bare reset off).
+    func reverseVideo(of line: Substring) -> [StyledCharacter] {
+        var cells: [StyledCharacter] = []
+        var reverse = false
+        var rest = line[...]
+        while let first = rest.first {
+            if first == "\u{1B}", rest.dropFirst().first == "[", let end = rest.firstIndex(where: { $0.isLetter }) {
+                if rest[end] == "m" {
+                    let parameters = rest[rest.index(rest.startIndex, offsetBy: 2)..<end].split(separator: ";", omittingEmptySubsequences: false)
+                    for parameter in parameters {
+                        if parameter == "7" { reverse = true }
+                        if parameter == "27" || parameter == "0" || parameter.isEmpty { reverse = false }
+                    }
+                }
+                rest = rest[rest.index(after: end)...]
+            } else {
+                cells.append(StyledCharacter(character: first, reverse: reverse))
+                rest = rest.dropFirst()
+            }
+        }
+        return cells
+    }
+
+    @Test("--selection row reverses the whole selected row; by default only the mark and the first column", arguments: ["cell", "row"])
+    func selectionStyle(_ style: String) async throws {
+        try await withBrowser { fixture, harness in
+            let arguments = style == "row" ? ["--selection", "row"] : []
+            try harness.start(try fixture.command(harness: harness, extraArguments: arguments))
+            await harness.waitForScreen(containing: "PROJECT", "USERS")
+            // Wait for the counts, so the selected row has text after its first column.
+            let projects = fixture.data.projects.count
+            await harness.waitForScreen(containing: "1/\(projects)")
+            let line = try #require(harness.screen(escapes: true).split(separator: "\n").first { $0.contains("›") },
+                                    "a selected row:\n\(harness.screen())")
+            let cells = reverseVideo(of: line)
+            let mark = try #require(cells.firstIndex { $0.character == "›" })
+            let firstGap = try #require(cells[mark...].firstIndex { $0.character == " " })
+            // The mark and the first column, then the characters after the column gap.
+            var firstColumn = (reversed: 0, count: 0)
+            var later = (reversed: 0, count: 0)
+            for (index, cell) in cells.enumerated() where index >= mark && cell.character != " " {
+                if index < firstGap {
+                    firstColumn.count += 1
+                    if cell.reverse { firstColumn.reversed += 1 }
+                } else {
+                    later.count += 1
+                    if cell.reverse { later.reversed += 1 }
+                }
+            }
+            #expect(firstColumn.count > 1 && firstColumn.reversed == firstColumn.count,
+                    "the mark and the first column are reversed: \(line.debugDescription)")
+            #expect(later.count > 0, "the row has text after its first column: \(line.debugDescription)")
+            if style == "row" {
+                #expect(later.reversed == later.count, "every character of the row is reversed: \(line.debugDescription)")
+            } else {
+                #expect(later.reversed == 0, "the rest of the row keeps its own style: \(line.debugDescription)")
+            }
+            try harness.press("q")
+            await expectRestored(harness, status: "0")
+        }
+    }
+
     @Test("SIGTERM restores the terminal and exits 143")
     func terminationSignal() async throws {
         try await withBrowser { fixture, harness in

@@ -11,16 +11,25 @@ import TOMLKit
 /// [thresholds]
 /// warning = "30d"   # WARNING when less than this is left
 /// critical = "7d"   # CRITICAL when less than this is left
+///
+/// [browser]
+/// selection = "row" # highlight the whole selected row (default "cell")
 /// ```
 public struct AtlasCertsSettings: Sendable, Equatable {
     public var warning: String?
     public var critical: String?
+    /// `[browser] selection`: "cell" or "row" (checked when parsed).
+    public var selection: String?
     /// The file the values came from, for messages.
     public var path: String?
 
-    public init(warning: String? = nil, critical: String? = nil, path: String? = nil) {
+    /// The values `[browser] selection` takes.
+    public static let selectionStyles = ["cell", "row"]
+
+    public init(warning: String? = nil, critical: String? = nil, selection: String? = nil, path: String? = nil) {
         self.warning = warning
         self.critical = critical
+        self.selection = selection
         self.path = path
     }
 
@@ -37,7 +46,15 @@ public struct AtlasCertsSettings: Sendable, Equatable {
         }
         let thresholds = table["thresholds"]?.table
         return AtlasCertsSettings(warning: try duration(thresholds?["warning"], key: "warning", path: path),
-                                  critical: try duration(thresholds?["critical"], key: "critical", path: path), path: path)
+                                  critical: try duration(thresholds?["critical"], key: "critical", path: path),
+                                  selection: try selection(table["browser"]?.table?["selection"], path: path), path: path)
+    }
+
+    /// `[browser] selection`: one of `selectionStyles`; anything else is an error.
+    static func selection(_ value: (any TOMLValueConvertible)?, path: String) throws -> String? {
+        guard let value else { return nil }
+        if let text = value.string, selectionStyles.contains(text) { return text }
+        throw AtlasError(kind: .invalidInput, message: "In the settings file \(path), [browser] selection must be \"cell\" or \"row\"; got \(TerminalSafe.sanitize(String(describing: value), maxCharacters: 40)).")
     }
 
     /// A threshold as written: a duration string (`"30d"`), or a bare number of days

@@ -9,6 +9,8 @@
 public enum TerminalSafe {
     /// Returns `text` with every control, bidi-control and line-separator scalar escaped.
     public static func sanitize(_ text: String) -> String {
+        // Printable ASCII, the usual case, needs no scalar decoding to be known safe.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

@@ -15,6 +15,11 @@
 ///   non-CJK locale draw them
 public enum TextWidth {
     /// The columns a whole string occupies.
+    ///
+    /// Inlinable so that callers in other modules get it specialised for `String`: the
+    /// generic version's protocol-witness calls for every byte were a fifth of the time
+    /// of drawing a frame (docs/benchmarks.md).
+    @inlinable
     public static func of(_ text: some StringProtocol) -> Int {
         // Fast path: printable ASCII, one column per byte, no grapheme breaking needed.
         var ascii = true

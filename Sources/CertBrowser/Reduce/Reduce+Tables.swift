@@ -116,12 +116,20 @@ extension State {
         (certificates[user] ?? []).map(CertificateTableRow.init)
     }
 
-    /// Every certificate loaded so far, with its project and user.
+    /// Every certificate loaded so far, with its project and user, in row-key order (by
+    /// user, then certificate ID): the table then takes each row's position as its
+    /// tie-breaker instead of sorting 100,000 row keys (docs/benchmarks.md).
     func fleetRows() -> [FleetRow] {
         let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        return certificates.flatMap { user, list in
-            list.map { FleetRow(certificate: $0, user: user, projectName: names[user.projectID] ?? user.projectID) }
+        var rows: [FleetRow] = []
+        rows.reserveCapacity(certificates.values.reduce(0) { $0 + $1.count })
+        for user in certificates.keys.sorted() {
+            let projectName = names[user.projectID] ?? user.projectID
+            for certificate in certificates[user]!.sorted(by: { $0.id < $1.id }) {
+                rows.append(FleetRow(certificate: certificate, user: user, projectName: projectName))
+            }
         }
+        return rows
     }
 
     /// The project whose users table is open, if any.

@@ -56,13 +56,17 @@ extension Renderer {
             let row = table.rows[index]
             let selected = top + offset == table.cursor
             if selected {
-                canvas.fill(x: 0, y: y, width: canvas.width, role: .selected)
+                if selection == .row { canvas.fill(x: 0, y: y, width: canvas.width, role: .selected) }
                 canvas.write(glyphs.selectionMark, x: 0, y: y, role: .selected)
             }
-            for placement in placed {
+            for (position, placement) in placed.enumerated() {
                 let column = columns[placement.index]
                 var role = column.role(row, context)
-                if selected { role = .selected } else if stale { role = .stale }
+                if selected && (selection == .row || position == 0) {
+                    role = .selected
+                } else if stale {
+                    role = .stale
+                }
                 canvas.write(column.text(row, context), x: gutter + placement.x, y: y, width: placement.width,
                              alignRight: column.alignRight, role: role)
             }

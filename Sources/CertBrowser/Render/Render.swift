@@ -7,7 +7,7 @@ import Foundation
 /// snapshot-testable. The runtime calls it after every action and paints the result.
 public func render(_ state: State, size: Size, now: Date, options: RenderOptions = RenderOptions()) -> Canvas {
     var canvas = Canvas(width: size.width, height: size.height, ascii: options.ascii)
-    var painter = Renderer(state: state, now: now, glyphs: Glyphs(ascii: options.ascii))
+    var painter = Renderer(state: state, now: now, glyphs: Glyphs(ascii: options.ascii), selection: options.selection)
     if size.width < Layout.minimum.width || size.height < Layout.minimum.height {
         painter.drawTooSmall(&canvas)
     } else {
@@ -43,6 +43,7 @@ struct Renderer {
     let state: State
     let now: Date
     let glyphs: Glyphs
+    let selection: SelectionStyle
 
     var context: CellContext { CellContext(now: now, policy: state.policy, ascii: glyphs.ascii) }
 

@@ -46,10 +46,10 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// since: a filter that extends it (the user typed one more character) only needs to
     /// search the rows that matched before.
     private var narrowedFrom: String?
-    /// Each column's sort keys as integers, per row, worked out the first time the table
-    /// is sorted by that column and kept until the rows change (for a time-dependent
-    /// column, until the minute changes): cycling through the columns with `<` `>` and
-    /// reversing with `r` then only sorts integers.
+    /// Each column's sort keys as integers and the order of all rows by them, worked out
+    /// the first time the table is sorted by that column and kept until the rows change
+    /// (for a time-dependent column, until the minute changes): cycling through the
+    /// columns with `<` `>`, reversing with `r` and filtering then sort nothing.
     private var sortKeyCache: [ColumnID: CachedSortKeys] = [:]
     /// Where the selected row is in `rows`, so a re-sort finds it again by comparing
     /// integers rather than every row's key (three strings) with the selected one.
@@ -57,10 +57,14 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
 
     private struct CachedSortKeys {
         var minute: Int64?
+        /// Each row's key (0 for rows without a value, which are not in the orders).
         var keys: [Int64]
-        var hasValue: [Bool]
-        /// Whether two rows share a key (or several have none), over all rows.
-        var tiesInAllRows: Bool
+        /// The rows with a value, ascending, ties by row key.
+        var ascending: [Int32]
+        /// The same rows descending, ties still by row key; worked out when first asked.
+        var descending: [Int32]?
+        /// The rows without a value, by row key: last in both directions.
+        var missing: [Int32]
     }
     /// Widest text per static column, measured once when the rows arrive.
     public private(set) var contentWidths: [ColumnID: Int]
@@ -195,29 +199,24 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         }
         narrowedFrom = needle
 
-        if let column = columns.first(where: { $0.id == sort.column }), let cached = integerSortKeys(column, context: context) {
-            var entries: [TableSorting.Entry] = []
-            entries.reserveCapacity(visible.count)
-            var missing: [Int] = []
-            for index in visible {
-                if cached.hasValue[index] {
-                    entries.append(TableSorting.Entry(key: cached.keys[index], index: Int32(index)))
+        if let column = columns.first(where: { $0.id == sort.column }) {
+            if let full = fullOrder(column, ascending: sort.ascending, context: context) {
+                if needle.isEmpty {
+                    visible = full.map(Int.init)
                 } else {
-                    missing.append(index)
+                    // The filter keeps the rows it matched in the order of all rows.
+                    var matched = [Bool](repeating: false, count: rows.count)
+                    for index in visible { matched[index] = true }
+                    var filtered: [Int] = []
+                    filtered.reserveCapacity(visible.count)
+                    for index in full where matched[Int(index)] { filtered.append(Int(index)) }
+                    visible = filtered
                 }
-            }
-            // Without ties over all rows there are none in a subset either.
-            let tied = cached.tiesInAllRows && TableSorting.hasTies(entries, missing: missing.count)
-            visible = TableSorting.order(entries, missing: missing, ascending: sort.ascending, tieRank: tied ? keyRanks() : nil)
-        } else if let column = columns.first(where: { $0.id == sort.column }) {
-            // Keys are computed once per row; the comparator only compares them.
-            var keys = [SortKey](repeating: .missing, count: rows.count)
-            for index in visible { keys[index] = column.sortKey(rows[index], context) }
-            let ascending = sort.ascending
-            if let (entries, missing) = TableSorting.integerKeys(keys, visible: visible) {
-                let ties = TableSorting.hasTies(entries, missing: missing.count) ? keyRanks() : nil
-                visible = TableSorting.order(entries, missing: missing, ascending: ascending, tieRank: ties)
             } else {
+                // Keys of mixed kinds (no column has them): compare the enums.
+                var keys = [SortKey](repeating: .missing, count: rows.count)
+                for index in visible { keys[index] = column.sortKey(rows[index], context) }
+                let ascending = sort.ascending
                 let ranks = keyRanks()
                 visible.sort { a, b in
                     let ka = keys[a], kb = keys[b]
@@ -264,29 +263,60 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         return order.firstIndex(of: index)
     }
 
-    /// The integer sort keys of `column` for every row, from the cache or worked out now;
-    /// nil when the column's keys mix kinds (none does), which the caller sorts directly.
-    private mutating func integerSortKeys(_ column: Column<Row>, context: CellContext) -> CachedSortKeys? {
+    /// Every row in `column`'s order (rows without a value last, by row key), from the
+    /// cache or worked out now: the first time a column is sorted its keys become
+    /// integers and all rows are sorted once; the other direction is then one pass over
+    /// that order. Nil when the column's keys mix kinds (none does), which the caller
+    /// sorts directly.
+    private mutating func fullOrder(_ column: Column<Row>, ascending: Bool, context: CellContext) -> [Int32]? {
         let minute: Int64? = column.dynamic ? Int64((context.now.timeIntervalSince1970 / 60).rounded(.down)) : nil
-        if let cached = sortKeyCache[column.id], cached.minute == minute, cached.keys.count == rows.count { return cached }
-        var sortKeys: [SortKey] = []
-        sortKeys.reserveCapacity(rows.count)
-        for row in rows { sortKeys.append(column.sortKey(row, context)) }
-        guard let (entries, missing) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
-        var cached = CachedSortKeys(minute: minute, keys: [Int64](repeating: 0, count: rows.count),
-                                    hasValue: [Bool](repeating: false, count: rows.count),
-                                    tiesInAllRows: TableSorting.hasTies(entries, missing: missing.count))
-        for entry in entries {
-            cached.keys[Int(entry.index)] = entry.key
-            cached.hasValue[Int(entry.index)] = true
+        var cached: CachedSortKeys
+        if let hit = sortKeyCache[column.id], hit.minute == minute, hit.keys.count == rows.count {
+            cached = hit
+        } else {
+            var sortKeys: [SortKey] = []
+            sortKeys.reserveCapacity(rows.count)
+            // Through the buffer, not `for row in rows`: that copies each row (a retain per field).
+            rows.withUnsafeBufferPointer { buffer in
+                for row in buffer { sortKeys.append(column.sortKey(row, context)) }
+            }
+            guard let (entries, missing) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
+            var keys = [Int64](repeating: 0, count: rows.count)
+            for entry in entries { keys[Int(entry.index)] = entry.key }
+            let tied = TableSorting.hasTies(entries, missing: missing.count)
+            let ranks = tied ? keyRanks() : nil
+            let missingOrder = ranks.map { rank in missing.sorted { rank[$0] < rank[$1] } } ?? missing
+            cached = CachedSortKeys(minute: minute, keys: keys,
+                                    ascending: TableSorting.ascendingOrder(entries, tieRank: ranks),
+                                    missing: missingOrder.map { Int32($0) })
+        }
+        let valued: [Int32]
+        if ascending {
+            valued = cached.ascending
+        } else if let descending = cached.descending {
+            valued = descending
+        } else {
+            valued = TableSorting.descendingOrder(cached.ascending, keys: cached.keys)
+            cached.descending = valued
         }
         sortKeyCache[column.id] = cached
-        return cached
+        return valued + cached.missing
     }
 
-    /// `tieRanks`, worked out now if need be.
+    /// `tieRanks`, worked out now if need be: when the rows came in row-key order (the
+    /// all-certificates view's do) each row's rank is its index, found in one pass.
     private mutating func keyRanks() -> [Int32] {
         if let tieRanks { return tieRanks }
+        var ordered = true
+        for index in rows.indices.dropFirst() where !(rows[index - 1].key < rows[index].key) {
+            ordered = false
+            break
+        }
+        if ordered {
+            let ranks = Array(0..<Int32(rows.count))
+            tieRanks = ranks
+            return ranks
+        }
         var keys: [RowKey] = []
         keys.reserveCapacity(rows.count)
         for row in rows { keys.append(row.key) }

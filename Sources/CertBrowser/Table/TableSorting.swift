@@ -6,7 +6,9 @@
 /// enum copies with reference counting, row keys of three strings as the tie-breaker;
 /// docs/benchmarks.md). Here each key becomes an `Int64` that orders the same way
 /// (text: its rank among the distinct texts, sorted once), and ties use each row's rank
-/// in row-key order, which the table works out once per set of rows.
+/// in row-key order, which the table works out once per set of rows. The table sorts
+/// all its rows once per column and keeps the order; the other direction and every
+/// filter are then derived from it in one pass.
 enum TableSorting {
     struct Entry {
         var key: Int64
@@ -42,12 +44,30 @@ enum TableSorting {
             }
         }
         if !texts.isEmpty {
-            // String equality and `<` agree (both compare canonical equivalents as equal).
-            var ranks: [String: Int64] = [:]
-            ranks.reserveCapacity(texts.count)
-            for (text, _) in texts { ranks[text] = 0 }
-            for (rank, text) in ranks.keys.sorted().enumerated() { ranks[text] = Int64(rank) }
-            for (text, index) in texts { entries.append(Entry(key: ranks[text]!, index: index)) }
+            // Each distinct text gets an ID (one hash per row), the distinct texts are
+            // sorted once, and each row's key is its text's rank. String equality and `<`
+            // agree (both compare canonical equivalents as equal).
+            var ids: [String: Int32] = [:]
+            ids.reserveCapacity(texts.count)
+            var distinct: [String] = []
+            var textIDs: [Int32] = []
+            textIDs.reserveCapacity(texts.count)
+            for (text, _) in texts {
+                let next = Int32(distinct.count)
+                let id = ids[text, default: next]
+                if id == next {
+                    ids[text] = id
+                    distinct.append(text)
+                }
+                textIDs.append(id)
+            }
+            var rankOfID = [Int64](repeating: 0, count: distinct.count)
+            for (rank, id) in distinct.indices.sorted(by: { distinct[$0] < distinct[$1] }).enumerated() {
+                rankOfID[id] = Int64(rank)
+            }
+            for (position, (_, index)) in texts.enumerated() {
+                entries.append(Entry(key: rankOfID[Int(textIDs[position])], index: index))
+            }
         }
         return (entries, missing)
     }
@@ -61,31 +81,56 @@ enum TableSorting {
         return false
     }
 
-    /// The display order: by key (descending when `!ascending`), ties by `tieRank`, then
-    /// the rows without a value, by `tieRank`. `tieRank` is nil only when there are no ties.
-    static func order(_ entries: [Entry], missing: [Int], ascending: Bool, tieRank: [Int32]?) -> [Int] {
-        var entries = entries
-        if let tieRank {
-            tieRank.withUnsafeBufferPointer { rank in
-                entries.sort { a, b in
-                    if a.key != b.key { return ascending ? a.key < b.key : b.key < a.key }
-                    return rank[Int(a.index)] < rank[Int(b.index)]
-                }
-            }
-        } else if ascending {
+    /// The rows of `entries` by key, ascending, ties by `tieRank` (nil only when there are
+    /// no ties). The rank is copied into each entry first, so the comparator reads no
+    /// other memory.
+    static func ascendingOrder(_ entries: [Entry], tieRank: [Int32]?) -> [Int32] {
+        guard let tieRank else {
+            var entries = entries
             entries.sort { $0.key < $1.key }
-        } else {
-            entries.sort { $1.key < $0.key }
+            return entries.map(\.index)
         }
-        var order: [Int] = []
-        order.reserveCapacity(entries.count + missing.count)
-        for entry in entries { order.append(Int(entry.index)) }
-        if let tieRank, missing.count > 1 {
-            order += missing.sorted { tieRank[$0] < tieRank[$1] }
-        } else {
-            order += missing
+        // Keys within 2^32 of each other (text ranks, dates, time left, status; not the
+        // 64-bit IDs, which do not tie) pack with the rank into one integer: sorting
+        // plain integers is several times faster than sorting pairs with a comparator.
+        if let low = entries.lazy.map(\.key).min(), let high = entries.lazy.map(\.key).max(),
+           UInt64(bitPattern: high &- low) < (1 << 32), entries.count < Int(Int32.max) {
+            var inverse = [Int32](repeating: 0, count: tieRank.count)
+            var packed: [UInt64] = []
+            packed.reserveCapacity(entries.count)
+            for entry in entries {
+                let tie = tieRank[Int(entry.index)]
+                inverse[Int(tie)] = entry.index
+                packed.append(UInt64(bitPattern: entry.key &- low) << 32 | UInt64(UInt32(bitPattern: tie)))
+            }
+            packed.sort()
+            return packed.map { inverse[Int($0 & 0xFFFF_FFFF)] }
         }
-        return order
+        struct Ranked {
+            var key: Int64
+            var tie: Int32
+            var index: Int32
+        }
+        var ranked = entries.map { Ranked(key: $0.key, tie: tieRank[Int($0.index)], index: $0.index) }
+        ranked.sort { $0.key != $1.key ? $0.key < $1.key : $0.tie < $1.tie }
+        return ranked.map(\.index)
+    }
+
+    /// The descending order from the ascending one, in one pass: runs of equal keys in
+    /// reverse order, each run keeping its ascending tie order (the tie-breaker is always
+    /// ascending, so reversing a sort never shuffles equal rows).
+    static func descendingOrder(_ ascending: [Int32], keys: [Int64]) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(ascending.count)
+        var end = ascending.count
+        while end > 0 {
+            var start = end - 1
+            let key = keys[Int(ascending[start])]
+            while start > 0 && keys[Int(ascending[start - 1])] == key { start -= 1 }
+            out.append(contentsOf: ascending[start..<end])
+            end = start
+        }
+        return out
     }
 
     /// Each row's position in row-key order.

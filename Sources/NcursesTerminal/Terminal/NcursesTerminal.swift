@@ -20,6 +20,8 @@ public final class NcursesTerminal {
         public var palette: PaletteVariant
         /// Force ASCII drawing (true) or UTF-8 (false); nil decides from the locale.
         public var ascii: Bool?
+        /// How much of the selected row is highlighted.
+        public var selection: SelectionStyle
         /// Read for TERM and NO_COLOR.
         public var environment: [String: String]
         public var inputDescriptor: Int32
@@ -31,11 +33,12 @@ public final class NcursesTerminal {
         public var ownsProcess: Bool
 
         public init(colorMode: ColorMode = .auto, palette: PaletteVariant = .standard, ascii: Bool? = nil,
-                    environment: [String: String], inputDescriptor: Int32 = STDIN_FILENO,
+                    selection: SelectionStyle = .cell, environment: [String: String], inputDescriptor: Int32 = STDIN_FILENO,
                     outputDescriptor: Int32 = STDOUT_FILENO, tickMilliseconds: Int32 = 100, ownsProcess: Bool = true) {
             self.colorMode = colorMode
             self.palette = palette
             self.ascii = ascii
+            self.selection = selection
             self.environment = environment
             self.inputDescriptor = inputDescriptor
             self.outputDescriptor = outputDescriptor
@@ -143,7 +146,7 @@ public final class NcursesTerminal {
         wtimeout(window, configuration.tickMilliseconds)
         isActive = true
         let options = RenderOptions(color: colorCount > 0, ascii: configuration.ascii ?? !isUTF8,
-                                    colorBlindSafe: configuration.palette == .colorBlindSafe)
+                                    colorBlindSafe: configuration.palette == .colorBlindSafe, selection: configuration.selection)
         return NcursesTerminal(configuration: configuration, screen: screen, inputFile: inputFile, outputFile: outputFile,
                                renderOptions: options, colorCount: colorCount, isUTF8: isUTF8, styles: styles)
     }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import AtlasAPI
+import CertBrowser
 import NcursesTerminal
 
 extension ClipboardMode: ExpressibleByArgument {}
 extension ColorMode: ExpressibleByArgument {}
+extension SelectionStyle: ExpressibleByArgument {}
 
 /// The options of the certificate browser, shared by `browse` and `demo`.
 struct BrowserFlags: ParsableArguments {
@@ -19,6 +21,9 @@ struct BrowserFlags: ParsableArguments {
     @Flag(name: .long, help: "Draw with ASCII only, whatever the locale.")
     var ascii = false
 
+    @Option(name: .long, help: ArgumentHelp("Highlight of the selected row: cell (the › mark and the ID; the row keeps its colours) or row (the whole row) (default: the settings file's [browser] selection, else cell).", valueName: "style"))
+    var selection: SelectionStyle?
+
     @Flag(name: .long, help: "Start in the all-certificates view: every certificate of every project, soonest expiry first (a).")
     var all = false
 
@@ -30,6 +35,17 @@ struct BrowserFlags: ParsableArguments {
 
     func validate() throws {
         _ = try policy()
+        _ = try selectionStyle()
+    }
+
+    /// The selection highlight: the flag, else the settings file, else `cell`.
+    func selectionStyle() throws -> SelectionStyle {
+        if let selection { return selection }
+        do {
+            return try AtlasCertsSettings.load().selection.flatMap(SelectionStyle.init(rawValue:)) ?? .cell
+        } catch let error as AtlasError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The thresholds: flags, else atlas-certs' settings file, else 30d / 7d.
@@ -44,7 +60,8 @@ struct BrowserFlags: ParsableArguments {
     var options: BrowserOptions {
         get throws {
             BrowserOptions(clipboard: clipboard, color: color, palette: colorblind ? .colorBlindSafe : .standard,
-                           policy: try policy(), ascii: ascii ? true : nil, startWithAllCertificates: all)
+                           policy: try policy(), ascii: ascii ? true : nil, selection: try selectionStyle(),
+                           startWithAllCertificates: all)
         }
     }
 }

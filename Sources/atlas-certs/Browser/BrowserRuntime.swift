@@ -32,7 +32,8 @@ enum BrowserRuntime {
         // Read before the screen opens: the first frame already shows the last run's data.
         let restored = cache.map { CacheBridge.restore($0.load()) } ?? nil
         let terminal = try NcursesTerminal.start(NcursesTerminal.Configuration(
-            colorMode: options.color, palette: options.palette, ascii: options.ascii, environment: environment))
+            colorMode: options.color, palette: options.palette, ascii: options.ascii, selection: options.selection,
+            environment: environment))
         defer { terminal.restore() }
         let clipboard = Clipboard(plan: plan, findExecutable: findExecutable,
                                   writeToTerminal: { [weak terminal] bytes in terminal?.writeRaw(bytes) ?? false })
