@@ -201,6 +201,21 @@ struct TableTests {
         }
     }
 
+    /// Runs of equal texts (one user's certificates) share the rank of their first text,
+    /// case and canonical equivalents share a rank, and ranks order as folded text does.
+    @Test func textRanksFollowFoldedOrderThroughRuns() {
+        let texts = ["bob", "bob", "Alice", "alice", "ALICE", "e\u{301}", "é", "é", "zoë", "Bob", "carol", "carol"]
+        let keys = TableSorting.rankedTexts(count: texts.count, folded: false) { texts[$0] }
+        for i in texts.indices {
+            for j in texts.indices {
+                let a = texts[i].lowercased(), b = texts[j].lowercased()
+                #expect((keys[i] == keys[j]) == (a == b), "\(texts[i]) vs \(texts[j])")
+                #expect((keys[i] < keys[j]) == (a < b), "\(texts[i]) vs \(texts[j])")
+            }
+        }
+        #expect(Set(keys).count == 5)
+    }
+
     @Test func largeTablesSortExactlyByTypedKeys() {
         var generator = SplitMix(seed: 7)
         let rows = (0..<5_000).map { index in

@@ -22,7 +22,7 @@ public struct CertificateTableRow: TableRowModel {
             text: { row, _ in row.certificate.id.decimal }),
         Column(
             id: .subject, title: "SUBJECT", priority: 3, flexible: true, minWidth: 10, maxWidth: 60,
-            sortKey: { row, _ in .text(row.certificate.subject) },
+            sortText: { row in row.certificate.subject },
             text: { row, _ in TerminalSafe.sanitize(row.certificate.subject) }),
         Column(
             id: .created, title: "CREATED (UTC)", priority: 5, minWidth: 16, maxWidth: 16,

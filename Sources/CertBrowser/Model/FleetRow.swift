@@ -23,22 +23,26 @@ public struct FleetRow: TableRowModel {
     /// The certificate columns, shared with a user's table, plus project and user.
     public static let columns: [Column<FleetRow>] = {
         let certificateColumns = CertificateTableRow.columns.map { column in
-            Column<FleetRow>(
+            var wrapped = Column<FleetRow>(
                 id: column.id, title: column.title, priority: column.priority == 0 ? 0 : column.priority + 1,
                 essential: column.essential, flexible: column.flexible, minWidth: column.minWidth,
                 maxWidth: column.maxWidth, alignRight: column.alignRight, dynamic: column.dynamic,
                 sortKey: { row, context in column.sortKey(CertificateTableRow(certificate: row.certificate), context) },
                 text: { row, context in column.text(CertificateTableRow(certificate: row.certificate), context) },
                 role: { row, context in column.role(CertificateTableRow(certificate: row.certificate), context) })
+            if let sortText = column.sortText {
+                wrapped.sortText = { row in sortText(CertificateTableRow(certificate: row.certificate)) }
+            }
+            return wrapped
         }
         let where_: [Column<FleetRow>] = [
             Column(
                 id: .project, title: "PROJECT", priority: 2, flexible: true, minWidth: 8, maxWidth: 28,
-                sortKey: { row, _ in .text(row.projectName) },
+                sortText: { row in row.projectName },
                 text: { row, _ in TerminalSafe.sanitize(row.projectName) }),
             Column(
                 id: .user, title: "USER", priority: 1, flexible: true, minWidth: 8, maxWidth: 36,
-                sortKey: { row, _ in .text(row.user.username) },
+                sortText: { row in row.user.username },
                 text: { row, _ in TerminalSafe.sanitize(row.user.username) }),
         ]
         // ID, PROJECT, USER, then subject, dates, time left and status.

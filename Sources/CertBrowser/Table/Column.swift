@@ -40,6 +40,11 @@ public struct Column<Row>: Sendable {
     /// filtered at use rather than cached when the rows arrive.
     public var dynamic: Bool
     public var sortKey: @Sendable (Row, CellContext) -> SortKey
+    /// For a column sorted by text (case-insensitively): the raw text. The table then
+    /// ranks the rows itself, folding and hashing each run of equal texts once, which
+    /// is most of the cost of a first sort by name (docs/benchmarks.md). `sortKey` is
+    /// `.text` of the same text, so both give the same order.
+    public var sortText: (@Sendable (Row) -> String)?
     public var text: @Sendable (Row, CellContext) -> String
     public var role: @Sendable (Row, CellContext) -> StyleRole
 
@@ -62,6 +67,20 @@ public struct Column<Row>: Sendable {
         self.sortKey = sortKey
         self.text = text
         self.role = role
+    }
+
+    /// A column sorted by its text, case-insensitively (see `sortText`).
+    public init(
+        id: ColumnID, title: String, priority: Int, essential: Bool = false, flexible: Bool = false,
+        minWidth: Int = 4, maxWidth: Int = 40, alignRight: Bool = false, dynamic: Bool = false,
+        sortText: @escaping @Sendable (Row) -> String,
+        text: @escaping @Sendable (Row, CellContext) -> String,
+        role: @escaping @Sendable (Row, CellContext) -> StyleRole = { _, _ in .normal }
+    ) {
+        self.init(id: id, title: title, priority: priority, essential: essential, flexible: flexible, minWidth: minWidth,
+                  maxWidth: maxWidth, alignRight: alignRight, dynamic: dynamic,
+                  sortKey: { row, _ in .text(sortText(row)) }, text: text, role: role)
+        self.sortText = sortText
     }
 }
 

@@ -274,13 +274,25 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         if let hit = sortKeyCache[column.id], hit.minute == minute, hit.keys.count == rows.count {
             cached = hit
         } else {
-            var sortKeys: [SortKey] = []
-            sortKeys.reserveCapacity(rows.count)
-            // Through the buffer, not `for row in rows`: that copies each row (a retain per field).
-            rows.withUnsafeBufferPointer { buffer in
-                for row in buffer { sortKeys.append(column.sortKey(row, context)) }
+            let entries: [TableSorting.Entry]
+            let missing: [Int]
+            if let sortText = column.sortText {
+                // Text: ranked directly from the raw texts, every row has a value.
+                let keys = rows.withUnsafeBufferPointer { buffer in
+                    TableSorting.rankedTexts(count: buffer.count, folded: false) { sortText(buffer[$0]) }
+                }
+                entries = keys.enumerated().map { TableSorting.Entry(key: $0.element, index: Int32($0.offset)) }
+                missing = []
+            } else {
+                var sortKeys: [SortKey] = []
+                sortKeys.reserveCapacity(rows.count)
+                // Through the buffer, not `for row in rows`: that copies each row (a retain per field).
+                rows.withUnsafeBufferPointer { buffer in
+                    for row in buffer { sortKeys.append(column.sortKey(row, context)) }
+                }
+                guard let keys = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
+                (entries, missing) = keys
             }
-            guard let (entries, missing) = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
             var keys = [Int64](repeating: 0, count: rows.count)
             for entry in entries { keys[Int(entry.index)] = entry.key }
             let tied = TableSorting.hasTies(entries, missing: missing.count)

@@ -44,32 +44,48 @@ enum TableSorting {
             }
         }
         if !texts.isEmpty {
-            // Each distinct text gets an ID (one hash per row), the distinct texts are
-            // sorted once, and each row's key is its text's rank. String equality and `<`
-            // agree (both compare canonical equivalents as equal).
-            var ids: [String: Int32] = [:]
-            ids.reserveCapacity(texts.count)
-            var distinct: [String] = []
-            var textIDs: [Int32] = []
-            textIDs.reserveCapacity(texts.count)
-            for (text, _) in texts {
-                let next = Int32(distinct.count)
-                let id = ids[text, default: next]
-                if id == next {
-                    ids[text] = id
-                    distinct.append(text)
-                }
-                textIDs.append(id)
-            }
-            var rankOfID = [Int64](repeating: 0, count: distinct.count)
-            for (rank, id) in distinct.indices.sorted(by: { distinct[$0] < distinct[$1] }).enumerated() {
-                rankOfID[id] = Int64(rank)
-            }
+            let keys = rankedTexts(count: texts.count, folded: true) { texts[$0].0 }
             for (position, (_, index)) in texts.enumerated() {
-                entries.append(Entry(key: rankOfID[Int(textIDs[position])], index: index))
+                entries.append(Entry(key: keys[position], index: index))
             }
         }
         return (entries, missing)
+    }
+
+    /// Integer keys for `count` texts ordering as their case-folded forms do: each text's
+    /// rank among the distinct folded texts. Each distinct text is folded and hashed once,
+    /// and a text equal to the one before it (a user's certificates come together) takes
+    /// its key at the cost of one comparison. String equality and `<` agree (both compare
+    /// canonical equivalents as equal), so equal texts always share a rank.
+    static func rankedTexts(count: Int, folded alreadyFolded: Bool, _ text: (Int) -> String) -> [Int64] {
+        var lookup: [String: Int32] = [:]
+        var distinct: [String] = []
+        var ids: [Int32] = []
+        ids.reserveCapacity(count)
+        var previous: (raw: String, id: Int32)?
+        for index in 0..<count {
+            let raw = text(index)
+            if let previous, previous.raw == raw {
+                ids.append(previous.id)
+                continue
+            }
+            let folded = alreadyFolded ? raw : raw.lowercased()
+            let id: Int32
+            if let known = lookup[folded] {
+                id = known
+            } else {
+                id = Int32(distinct.count)
+                lookup[folded] = id
+                distinct.append(folded)
+            }
+            ids.append(id)
+            previous = (raw, id)
+        }
+        var rankOfID = [Int64](repeating: 0, count: distinct.count)
+        for (rank, id) in distinct.indices.sorted(by: { distinct[$0] < distinct[$1] }).enumerated() {
+            rankOfID[id] = Int64(rank)
+        }
+        return ids.map { rankOfID[Int($0)] }
     }
 
     /// True when two entries share a key, or several rows have none: only then does the
