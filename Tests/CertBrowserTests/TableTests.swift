@@ -216,6 +216,28 @@ struct TableTests {
         #expect(Set(keys).count == 5)
     }
 
+    /// Case-insensitive beyond ASCII, in every column, and a filter never matches across
+    /// two columns' texts.
+    @Test func filterFoldsNonASCIIAndStaysWithinAColumn() {
+        let rows = [
+            Self.row(1, "CN=ÉCOLE Ünïcode", expiresIn: 20 * 86_400),
+            Self.row(2, "CN=Straße,OU=ΣΙΣΥΦΟΣ", expiresIn: 20 * 86_400),
+            Self.row(3, "CN=plain", expiresIn: 20 * 86_400),
+        ]
+        var table = Table(rows: rows, sort: TableSort(column: .certificateID), context: Self.context)
+        table.setFilter("école ünï", context: Self.context)
+        #expect(Self.ids(table) == [1])
+        table.setFilter("σισυφ", context: Self.context)
+        #expect(Self.ids(table) == [2])
+        table.setFilter("STRASSE", context: Self.context)
+        #expect(Self.ids(table).isEmpty, "no full case folding: ß is not ss, as lowercased() has it")
+        table.setFilter("PLAIN", context: Self.context)
+        #expect(Self.ids(table) == [3])
+        // The subject ends and the created date begins: no row matches text spanning both.
+        table.setFilter("plain2", context: Self.context)
+        #expect(Self.ids(table).isEmpty)
+    }
+
     @Test func largeTablesSortExactlyByTypedKeys() {
         var generator = SplitMix(seed: 7)
         let rows = (0..<5_000).map { index in

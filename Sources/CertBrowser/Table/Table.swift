@@ -109,19 +109,46 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         var widths: [ColumnID: Int] = [:]
         haystacks = []
         haystacks.reserveCapacity(newRows.count)
-        for row in newRows {
-            var hay = ""
-            for column in staticColumns {
-                let text = column.text(row, context)
-                hay += text.lowercased()
-                hay += "\n"
-                let width = TextWidth.of(text)
-                if width > widths[column.id, default: 0] { widths[column.id] = width }
+        // Widest text per column, in an array rather than a dictionary lookup per cell.
+        var widest = [Int](repeating: 0, count: staticColumns.count)
+        // Each row's haystack is assembled as bytes (ASCII folded in place, anything else
+        // through `lowercased()`), then made a string once: appending strings and folding
+        // them was most of the time of taking 100,000 rows in (docs/benchmarks.md).
+        var bytes: [UInt8] = []
+        newRows.withUnsafeBufferPointer { buffer in
+            for row in buffer {
+                bytes.removeAll(keepingCapacity: true)
+                for (position, column) in staticColumns.enumerated() {
+                    let text = column.text(row, context)
+                    Self.appendFolded(text, to: &bytes)
+                    bytes.append(UInt8(ascii: "\n"))
+                    // A text is never wider than its UTF-8 length: most need no measuring.
+                    if text.utf8.count > widest[position] {
+                        widest[position] = max(widest[position], TextWidth.of(text))
+                    }
+                }
+                haystacks.append(String(decoding: bytes, as: UTF8.self))
             }
-            haystacks.append(hay)
+        }
+        for (position, column) in staticColumns.enumerated() where widest[position] > 0 {
+            widths[column.id] = widest[position]
         }
         contentWidths = widths
         recompute(context: context)
+    }
+
+    /// Appends `text` case-folded as `lowercased()` folds it: ASCII byte by byte, other
+    /// text through `lowercased()`.
+    private static func appendFolded(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        for byte in text.utf8 {
+            guard byte < 0x80 else {
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: text.lowercased().utf8)
+                return
+            }
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        }
     }
 
     /// Sorts by `order`, keeping the selected item (from now on the selection follows it).

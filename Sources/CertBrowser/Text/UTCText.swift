@@ -11,7 +11,30 @@ public enum UTCText {
     /// `2026-11-10 03:06`.
     public static func minute(_ date: Date) -> String {
         let parts = components(date)
-        return "\(pad4(parts.year))-\(pad2(parts.month))-\(pad2(parts.day)) \(pad2(parts.hour)):\(pad2(parts.minute))"
+        guard (0...9_999).contains(parts.year) else {
+            return "\(pad4(parts.year))-\(pad2(parts.month))-\(pad2(parts.day)) \(pad2(parts.hour)):\(pad2(parts.minute))"
+        }
+        // Digits written straight into the string's storage: the interpolation above
+        // was a sixth of the time of loading 100,000 rows, which show two dates each.
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            func put(_ value: Int64, digits: Int, at offset: Int) {
+                var rest = value
+                for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(parts.year, digits: 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(parts.month, digits: 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(parts.day, digits: 2, at: 8)
+            buffer[10] = UInt8(ascii: " ")
+            put(parts.hour, digits: 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(parts.minute, digits: 2, at: 14)
+            return 16
+        }
     }
 
     /// `2026-11-10 03:06:35 UTC`, for the detail view where every field is shown.
