@@ -1,0 +1,87 @@
+import AtlasAPI
+import Foundation
+
+/// What a table searches when filtering, and how wide its static columns are, worked
+/// out once per set of rows.
+///
+/// Per row: the lower-cased text of the columns whose text does not change with time,
+/// and, once per minute of the clock, of the time-dependent ones (time left, status:
+/// their text moves by the minute at most). Keeping both beside the rows made a
+/// keystroke of the filter over 100,000 rows a byte search instead of formatting every
+/// row (docs/benchmarks.md).
+struct TableSearchIndex<Row: TableRowModel>: Sendable {
+    /// Lower-cased text of the static columns, per row, separated by newlines (so a
+    /// filter never matches across two columns).
+    private var haystacks: [String] = []
+    /// Lower-cased text of the time-dependent columns, per row, as of `dynamicMinute`.
+    private var dynamicHaystacks: [String] = []
+    private var dynamicMinute: Int64?
+    /// Widest text per static column.
+    private(set) var contentWidths: [ColumnID: Int] = [:]
+
+    init() {}
+
+    init(rows: [Row], context: CellContext) {
+        let staticColumns = Row.columns.filter { !$0.dynamic }
+        haystacks.reserveCapacity(rows.count)
+        // Widest text per column, in an array rather than a dictionary lookup per cell.
+        var widest = [Int](repeating: 0, count: staticColumns.count)
+        // Each row's haystack is assembled as bytes (ASCII folded in place, anything else
+        // through `lowercased()`), then made a string once: appending strings and folding
+        // them was most of the time of taking 100,000 rows in (docs/benchmarks.md).
+        var bytes: [UInt8] = []
+        rows.withUnsafeBufferPointer { buffer in
+            for row in buffer {
+                bytes.removeAll(keepingCapacity: true)
+                for (position, column) in staticColumns.enumerated() {
+                    let text = column.text(row, context)
+                    Self.appendFolded(text, to: &bytes)
+                    bytes.append(UInt8(ascii: "\n"))
+                    // A text is never wider than its UTF-8 length: most need no measuring.
+                    if text.utf8.count > widest[position] {
+                        widest[position] = max(widest[position], TextWidth.of(text))
+                    }
+                }
+                haystacks.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for (position, column) in staticColumns.enumerated() where widest[position] > 0 {
+            contentWidths[column.id] = widest[position]
+        }
+    }
+
+    /// Appends `text` case-folded as `lowercased()` folds it: ASCII byte by byte, other
+    /// text through `lowercased()`.
+    private static func appendFolded(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        for byte in text.utf8 {
+            guard byte < 0x80 else {
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: text.lowercased().utf8)
+                return
+            }
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        }
+    }
+
+    /// Brings the time-dependent columns' text up to the minute of `context.now`.
+    /// - Returns: true when it changed since the last call (a filter narrowed before may
+    ///   no longer hold).
+    mutating func refreshDynamicText(_ rows: [Row], context: CellContext) -> Bool {
+        let minute = Int64((context.now.timeIntervalSince1970 / 60).rounded(.down))
+        guard dynamicMinute != minute || dynamicHaystacks.count != rows.count else { return false }
+        let changed = dynamicMinute != minute
+        dynamicMinute = minute
+        let dynamicColumns = Row.columns.filter(\.dynamic)
+        dynamicHaystacks = rows.map { row in
+            dynamicColumns.map { $0.text(row, context).lowercased() }.joined(separator: "\n")
+        }
+        return changed
+    }
+
+    /// Whether row `index` contains `needle` (already lower-cased) in any column.
+    func matches(index: Int, needle: String) -> Bool {
+        TextSearch.contains(haystacks[index], needle)
+            || (index < dynamicHaystacks.count && TextSearch.contains(dynamicHaystacks[index], needle))
+    }
+}
