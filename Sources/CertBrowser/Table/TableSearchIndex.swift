@@ -32,22 +32,31 @@ struct TableSearchIndex<Row: TableRowModel>: Sendable {
         var bytes: [UInt8] = []
         rows.withUnsafeBufferPointer { buffer in
             for row in buffer {
-                bytes.removeAll(keepingCapacity: true)
-                for (position, column) in staticColumns.enumerated() {
-                    let text = column.text(row, context)
-                    Self.appendFolded(text, to: &bytes)
-                    bytes.append(UInt8(ascii: "\n"))
+                haystacks.append(Self.haystack(row, staticColumns, context, scratch: &bytes) { position, text in
                     // A text is never wider than its UTF-8 length: most need no measuring.
                     if text.utf8.count > widest[position] {
                         widest[position] = max(widest[position], TextWidth.of(text))
                     }
-                }
-                haystacks.append(String(decoding: bytes, as: UTF8.self))
+                })
             }
         }
         for (position, column) in staticColumns.enumerated() where widest[position] > 0 {
             contentWidths[column.id] = widest[position]
         }
+    }
+
+    /// `row`'s text in `columns`, case-folded, each followed by a newline, as one string
+    /// assembled in `scratch`; `each` sees every column's text with its position.
+    private static func haystack(_ row: Row, _ columns: [Column<Row>], _ context: CellContext, scratch bytes: inout [UInt8],
+                                 each: (Int, String) -> Void = { _, _ in }) -> String {
+        bytes.removeAll(keepingCapacity: true)
+        for (position, column) in columns.enumerated() {
+            let text = column.text(row, context)
+            appendFolded(text, to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+            each(position, text)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends `text` case-folded as `lowercased()` folds it: ASCII byte by byte, other
@@ -73,9 +82,13 @@ struct TableSearchIndex<Row: TableRowModel>: Sendable {
         let changed = dynamicMinute != minute
         dynamicMinute = minute
         let dynamicColumns = Row.columns.filter(\.dynamic)
-        dynamicHaystacks = rows.map { row in
-            dynamicColumns.map { $0.text(row, context).lowercased() }.joined(separator: "\n")
+        var texts: [String] = []
+        texts.reserveCapacity(rows.count)
+        var bytes: [UInt8] = []
+        rows.withUnsafeBufferPointer { buffer in
+            for row in buffer { texts.append(Self.haystack(row, dynamicColumns, context, scratch: &bytes)) }
         }
+        dynamicHaystacks = texts
         return changed
     }
 
