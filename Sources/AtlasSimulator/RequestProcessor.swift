@@ -117,11 +117,17 @@ final class RequestProcessor: Sendable {
         return finish(response, entry: entry, now: now, route: route)
     }
 
-    /// The configured fault of the project a `/groups/{id}/...` path names, if any.
+    /// The configured fault of the project a path names, if any.
     private func projectFault(_ segments: [String]) -> FaultConfiguration.ProjectFault? {
-        guard !configuration.faults.projectFaults.isEmpty,
-              let index = segments.firstIndex(of: "groups"), index + 1 < segments.count else { return nil }
-        return configuration.faults.projectFaults[segments[index + 1]]
+        guard !configuration.faults.projectFaults.isEmpty, let projectID = Self.projectID(in: segments) else { return nil }
+        return configuration.faults.projectFaults[projectID]
+    }
+
+    /// The project a `/groups/{id}/...` path is about: the scope of its faults and of its
+    /// rate-limit counters.
+    private static func projectID(in segments: [String]) -> String? {
+        guard let index = segments.firstIndex(of: "groups"), index + 1 < segments.count else { return nil }
+        return segments[index + 1]
     }
 
     private enum AuthOutcome {
@@ -156,12 +162,8 @@ final class RequestProcessor: Sendable {
             response.setHeader("Date", HTTPDate.format(now))
             if let set = route?.endpointSet {
                 // Atlas limits each endpoint set per scope; calls about one project
-                // (`/groups/{id}/...`) count against that project's bucket.
-                let segments = entry.segments
-                var key = set.name
-                if let index = segments.firstIndex(of: "groups"), index + 1 < segments.count {
-                    key += "/" + segments[index + 1]
-                }
+                // count against that project's bucket.
+                let key = Self.projectID(in: entry.segments).map { set.name + "/" + $0 } ?? set.name
                 let remaining = endpointSets.record(set: key, capacity: set.capacity, now: now)
                 response.setHeader("Ratelimit-Limit", String(set.capacity))
                 response.setHeader("Ratelimit-Remaining", String(remaining))

@@ -40,9 +40,9 @@ enum MemoryBench {
     static func probe(certificates: Int) -> String {
         let now = Date()
         let size = Size(width: 200, height: 60)
-        var data: SimulatorDataBox? = SimulatorDataBox(TUIData.fleet(certificates, now: now))
+        var data: SimulatorData? = TUIData.fleet(certificates, now: now)
         let before = status("VmRSS")
-        var state: State? = TUIData.loadedState(data!.data, viewport: size, now: now)
+        var state: State? = TUIData.loadedState(data!, viewport: size, now: now)
         data = nil  // the state keeps the certificate arrays it was given; drop the rest
         let canvas = render(state!, size: size, now: now)
         let rows = state?.fleetTable?.rows.count ?? 0
@@ -60,10 +60,4 @@ enum MemoryBench {
         }
         return 0
     }
-}
-
-/// Lets the probe drop the generated data before measuring what remains.
-final class SimulatorDataBox {
-    let data: SimulatorData
-    init(_ data: SimulatorData) { self.data = data }
 }

@@ -4,8 +4,8 @@ import Foundation
 
 /// Section 1: the fleet scan against atlas-sim with latency on every request.
 ///
-/// - default: `FleetScanner` as atlas-certs runs it (concurrency 8, pages of 500, the
-///   Digest nonce reused);
+/// - default: `FleetScanner` as atlas-certs runs it (`FleetScanner.defaultConcurrency`,
+///   pages of 500, the Digest nonce reused);
 /// - naive: the same walk as a simple client does it: one request at a time
 ///   (`FleetScanner` with concurrency 1 and pages fetched one by one), a fresh Digest
 ///   challenge for every call (`DigestAuthorizer(reuseNonce: false)`), Atlas's default
@@ -72,14 +72,6 @@ enum ScanBench {
         results.append(Result(
             section: .scan, measure: "speed-up ceiling at concurrency \(concurrency): naive requests ÷ (default requests ÷ \(concurrency))",
             value: "\(fixed(Double(naive.requests) / (Double(fast.requests) / Double(concurrency))))×"))
-        if let wide = configuration.wideConcurrency {
-            let widened = try await scan(data, configuration, naive: false, concurrency: wide, limitHeaders: false)
-            Progress.say("scan concurrency \(wide): \(fixed(widened.elapsed.seconds, 2)) s")
-            let wideBound = Double(widened.requests) * latency / 1_000 / Double(wide)
-            results.append(Result(
-                section: .scan, measure: "for comparison: default scan at concurrency \(wide)",
-                value: "\(fixed(widened.elapsed.seconds, 2)) s, limit headers out of the way (\(fixed(naive.elapsed.seconds / widened.elapsed.seconds))× naive, \(fixed(widened.elapsed.seconds / wideBound, 2))× its bound)"))
-        }
         return results
     }
 

@@ -43,9 +43,10 @@ enum Console {
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
-    /// One line for any error: an `AtlasError`'s message, or a sanitised description.
+    /// One line for any error: an `AtlasError`'s or `PEMWriteError`'s message, or a sanitised description.
     static func message(for error: any Error) -> String {
         if let atlas = error as? AtlasError { return atlas.message }
+        if let write = error as? PEMWriteError { return write.message }
         if error is CancellationError { return "Cancelled." }
         return TerminalSafe.sanitize(String(describing: error), maxCharacters: 300)
     }

@@ -42,7 +42,7 @@ struct CreateCommand: AsyncParsableCommand {
     var force = false
 
     func validate() throws {
-        guard (1...24).contains(months) else {
+        guard AtlasClient.certificateValidityMonths.contains(months) else {
             throw ValidationError("--months must be between 1 and 24 (Atlas-managed certificates last at most two years).")
         }
         guard !user.isEmpty else { throw ValidationError("--user must not be empty.") }
@@ -81,7 +81,7 @@ struct CreateCommand: AsyncParsableCommand {
                         try issued.withPEM { pem in try PEMFileWriter.writeToStandardOutput(pem) }
                     }
                 } catch {
-                    let reason = (error as? PEMWriteError)?.message ?? Console.message(for: error)
+                    let reason = Console.message(for: error)
                     Console.err("atlas-certs: " + CertificateCreationReport.lostKey(details: details, username: user, reason: reason))
                     throw ExitCode(1)
                 }

@@ -7,15 +7,15 @@ import Testing
 /// the refresh, and only then offered for saving.
 @Suite("Restored from the cache")
 struct CacheRestoreTests {
-    static var cached: CachedMetadata {
+    static var cached: MetadataSnapshot {
         var certificates: [UserKey: [Certificate]] = [:]
         for (projectID, list) in Fixture.users {
             for user in list where user.hasManagedCertificates {
                 certificates[UserKey(user, projectID: projectID)] = Fixture.certificates[user.username] ?? []
             }
         }
-        return CachedMetadata(organizations: [Fixture.organization], projects: Fixture.projects, users: Fixture.users,
-                              certificates: certificates, savedAt: Fixture.now.addingTimeInterval(-2 * Fixture.hour))
+        return MetadataSnapshot(savedAt: Fixture.now.addingTimeInterval(-2 * Fixture.hour), organizations: [Fixture.organization],
+                                projects: Fixture.projects, users: Fixture.users, certificates: certificates)
     }
 
     @Test func theFirstFrameShowsTheCachedDataWithItsAge() {

@@ -34,16 +34,7 @@ struct BrowserEndToEndTests {
 
     /// Runs `body` with a fresh simulator and tmux server, and ends both whatever happens.
     func withBrowser(_ body: (BrowserFixture, TmuxHarness) async throws -> Void) async throws {
-        let fixture = try await BrowserFixture.start()
-        do {
-            let harness = try TmuxHarness()
-            defer { harness.kill() }
-            try await body(fixture, harness)
-        } catch {
-            await fixture.stop()
-            throw error
-        }
-        await fixture.stop()
+        try await BrowserFixture.withBrowser(body)
     }
 
     /// The program exited with `status` and gave the terminal back: alternate screen

@@ -9,6 +9,23 @@ struct BrowserFixture {
     let data: SimulatorData
     let now: Date
 
+    /// Runs `body` with a fresh simulator (`faults`, `data`) and a tmux server of
+    /// `width`×`height`, and ends both whatever happens.
+    static func withBrowser(faults: FaultConfiguration = FaultConfiguration(), data: SimulatorData? = nil,
+                            width: Int = 100, height: Int = 30,
+                            _ body: (BrowserFixture, TmuxHarness) async throws -> Void) async throws {
+        let fixture = try await start(faults: faults, data: data)
+        do {
+            let harness = try TmuxHarness(width: width, height: height)
+            defer { harness.kill() }
+            try await body(fixture, harness)
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        await fixture.stop()
+    }
+
     static func start(faults: FaultConfiguration = FaultConfiguration(), port: Int = 0, data: SimulatorData? = nil) async throws -> BrowserFixture {
         let now = Date()
         let data = data ?? SimulatorData.generate(seed: 42, now: now, organizations: 1, projectsPerOrganization: 3,

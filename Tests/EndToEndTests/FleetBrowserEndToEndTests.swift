@@ -11,16 +11,7 @@ struct FleetBrowserEndToEndTests {
 
     func withBrowser(faults: FaultConfiguration = FaultConfiguration(), data: SimulatorData? = nil,
                      _ body: (BrowserFixture, TmuxHarness) async throws -> Void) async throws {
-        let fixture = try await BrowserFixture.start(faults: faults, data: data)
-        do {
-            let harness = try TmuxHarness(width: 120, height: 30)
-            defer { harness.kill() }
-            try await body(fixture, harness)
-        } catch {
-            await fixture.stop()
-            throw error
-        }
-        await fixture.stop()
+        try await BrowserFixture.withBrowser(faults: faults, data: data, width: 120, body)
     }
 
     @Test("a: every certificate of the fleet, soonest first; Enter opens its user; Esc Esc back to the projects")

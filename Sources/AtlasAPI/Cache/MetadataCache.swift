@@ -36,6 +36,11 @@ public struct MetadataCacheError: Error, Sendable, Equatable, CustomStringConver
             maxCharacters: 400)
     }
 
+    /// A failed system call of `PrivateFile`.
+    init(path: String, failure: PrivateFile.Failure) {
+        self.init(path: path, operation: failure.operation, errno: failure.errno)
+    }
+
     init(path: String, message: String) {
         self.path = path
         self.errno = nil
@@ -273,14 +278,14 @@ public struct MetadataCache: Sendable {
         do {
             (temporary, fd) = try PrivateFile.createTemporary(directory: directory, prefix: temporaryPrefix)
         } catch {
-            throw MetadataCacheError(path: path, operation: error.operation, errno: error.errno)
+            throw MetadataCacheError(path: path, failure: error)
         }
         var failure: MetadataCacheError?
-        let filled: PrivateFile.Failure? = data.withUnsafeBytes { bytes in
-            do throws(PrivateFile.Failure) { try PrivateFile.fill(fd, with: bytes) } catch { return error }
-            return nil
+        do {
+            try PrivateFile.fill(fd, with: data)
+        } catch {
+            failure = MetadataCacheError(path: path, failure: error)
         }
-        if let filled { failure = MetadataCacheError(path: path, operation: filled.operation, errno: filled.errno) }
         if close(fd) != 0, failure == nil {
             failure = MetadataCacheError(path: path, operation: "write", errno: errno)
         }

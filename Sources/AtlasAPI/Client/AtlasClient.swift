@@ -74,12 +74,16 @@ public final class AtlasClient: Sendable {
         return certificates.filter { seen.insert($0.id).inserted }
     }
 
+    /// The validity Atlas allows for a certificate it generates, in months
+    /// (`monthsUntilExpiration`): at most two years.
+    public static let certificateValidityMonths = 1...24
+
     /// `POST /groups/{groupId}/databaseUsers/{username}/certs`: asks Atlas for a new
     /// certificate valid `months` calendar months (1...24). Atlas answers with the
     /// certificate and its private key as PEM text, under a JSON content type.
     /// Never retried: a repeated POST could issue two certificates.
     public func createCertificate(projectID: String, username: String, months: Int) async throws -> IssuedCertificatePEM {
-        guard (1...24).contains(months) else {
+        guard Self.certificateValidityMonths.contains(months) else {
             throw AtlasError.invalidInput("monthsUntilExpiration must be between 1 and 24 (Atlas allows at most two years); got \(months).")
         }
         let path = certificatesPath(projectID: projectID, username: username)

@@ -39,16 +39,44 @@ enum PrivateFile {
         throw Failure(operation: "create a temporary file for", errno: code)
     }
 
-    /// Sets mode 0600 on `fd` (the umask can only have removed bits), writes every byte,
-    /// and flushes it to disk.
-    static func fill(_ fd: Int32, with bytes: UnsafeRawBufferPointer) throws(Failure) {
+    /// Sets mode 0600 on `fd` (the umask can only have removed bits), writes `text` from
+    /// the string's own storage (a private key is not copied again), and flushes to disk.
+    static func fill(_ fd: Int32, with text: String) throws(Failure) {
+        try withBytes(of: text) { bytes throws(Failure) in try fill(fd, with: bytes) }
+    }
+
+    /// The same for `data`.
+    static func fill(_ fd: Int32, with data: Data) throws(Failure) {
+        let failure: Failure? = data.withUnsafeBytes { bytes in
+            do throws(Failure) { try fill(fd, with: bytes) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes every byte of `text` to `fd`, from the string's own storage.
+    static func writeAll(_ text: String, to fd: Int32) throws(Failure) {
+        try withBytes(of: text) { bytes throws(Failure) in try writeAll(bytes, to: fd) }
+    }
+
+    private static func fill(_ fd: Int32, with bytes: UnsafeRawBufferPointer) throws(Failure) {
         guard fchmod(fd, mode) == 0 else { throw Failure(operation: "set the mode of", errno: errno) }
         try writeAll(bytes, to: fd)
         guard fsync(fd) == 0 else { throw Failure(operation: "flush", errno: errno) }
     }
 
+    /// `body` over `text`'s UTF-8 storage, its typed error carried out of `withUTF8`.
+    private static func withBytes(of text: String, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+        var text = text
+        let failure: Failure? = text.withUTF8 { buffer in
+            do throws(Failure) { try body(UnsafeRawBufferPointer(buffer)) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
     /// Writes every byte to `fd`, through short writes and `EINTR`.
-    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(Failure) {
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(Failure) {
         guard let start = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {

@@ -34,6 +34,11 @@ public struct PEMWriteError: Error, Sendable, Equatable, CustomStringConvertible
     public var path: String
     public var message: String
 
+    /// A failed system call of `PrivateFile`.
+    init(_ failure: PrivateFile.Failure, path: String) {
+        self.init(.system(operation: failure.operation, errno: failure.errno), path: path)
+    }
+
     init(_ kind: Kind, path: String) {
         self.kind = kind
         self.path = path
@@ -189,12 +194,11 @@ public struct PEMFileWriter: Sendable {
 
     /// Sets mode 0600 (the umask can only remove bits), writes every byte, flushes to disk.
     private static func fill(_ fd: Int32, with text: String, path: String) throws(PEMWriteError) {
-        var text = text
-        let failure: PrivateFile.Failure? = text.withUTF8 { buffer in
-            do throws(PrivateFile.Failure) { try PrivateFile.fill(fd, with: UnsafeRawBufferPointer(buffer)) } catch { return error }
-            return nil
+        do {
+            try PrivateFile.fill(fd, with: text)
+        } catch {
+            throw PEMWriteError(error, path: path)
         }
-        if let failure { throw PEMWriteError(.system(operation: failure.operation, errno: failure.errno), path: path) }
     }
 
     /// A temporary file beside the target, open for writing, mode 0600.
@@ -223,17 +227,16 @@ public struct PEMFileWriter: Sendable {
             let (temporary, fd) = try PrivateFile.createTemporary(directory: directory, prefix: "." + String(name.prefix(80)) + ".")
             return TemporaryFile(path: temporary, fd: fd)
         } catch {
-            throw PEMWriteError(.system(operation: error.operation, errno: error.errno), path: path)
+            throw PEMWriteError(error, path: path)
         }
     }
 
     /// Writes `text` to standard output (for `--out -`, and only then).
     public static func writeToStandardOutput(_ text: String) throws(PEMWriteError) {
-        var text = text
-        let failure: PrivateFile.Failure? = text.withUTF8 { buffer in
-            do throws(PrivateFile.Failure) { try PrivateFile.writeAll(UnsafeRawBufferPointer(buffer), to: STDOUT_FILENO) } catch { return error }
-            return nil
+        do {
+            try PrivateFile.writeAll(text, to: STDOUT_FILENO)
+        } catch {
+            throw PEMWriteError(error, path: "standard output")
         }
-        if let failure { throw PEMWriteError(.system(operation: failure.operation, errno: failure.errno), path: "standard output") }
     }
 }

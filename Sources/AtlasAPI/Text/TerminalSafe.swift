@@ -10,7 +10,7 @@ public enum TerminalSafe {
     /// Returns `text` with every control, bidi-control and line-separator scalar escaped.
     public static func sanitize(_ text: String) -> String {
         // Printable ASCII, the usual case, needs no scalar decoding to be known safe.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        if isPrintableASCII(text) { return text }
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -21,6 +21,14 @@ public enum TerminalSafe {
             }
         }
         return String(out)
+    }
+
+    /// True when `text` is printable ASCII only (0x20...0x7E): nothing to escape, one
+    /// terminal column per byte, no grapheme breaking. Nearly all server text is, so the
+    /// sanitiser, `TextWidth` and the canvas check this first.
+    @inlinable
+    public static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// Sanitises and limits to `maxCharacters` characters (an ellipsis marks the cut).

@@ -21,13 +21,7 @@ public enum TextWidth {
     /// of drawing a frame (docs/benchmarks.md).
     @inlinable
     public static func of(_ text: some StringProtocol) -> Int {
-        // Fast path: printable ASCII, one column per byte, no grapheme breaking needed.
-        var ascii = true
-        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
-            ascii = false
-            break
-        }
-        if ascii { return text.utf8.count }
+        if TerminalSafe.isPrintableASCII(text) { return text.utf8.count }
         var total = 0
         for character in text {
             total += of(character)

@@ -65,7 +65,7 @@ public struct Canvas: Sendable, Hashable {
     /// Puts text that is already sanitised and fits, grapheme by grapheme.
     @discardableResult
     private mutating func place(_ fitted: String, x: Int, y: Int, role: StyleRole) -> Int {
-        if Self.isPrintableASCII(fitted) { return placeASCII(fitted, x: x, y: y, role: role) }
+        if TerminalSafe.isPrintableASCII(fitted) { return placeASCII(fitted, x: x, y: y, role: role) }
         var column = x
         for character in fitted {
             let w = TextWidth.of(character)
@@ -74,12 +74,6 @@ public struct Canvas: Sendable, Hashable {
             column += w
         }
         return column - x
-    }
-
-    /// Printable ASCII only (0x20...0x7E): one column per byte, nothing to escape, no
-    /// grapheme breaking. Nearly every cell of a table is this, so it has its own path.
-    private static func isPrintableASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// The characters of printable ASCII, by byte value minus 0x20.
@@ -101,7 +95,7 @@ public struct Canvas: Sendable, Hashable {
     public mutating func write(_ text: String, x: Int, y: Int, width columns: Int, alignRight: Bool = false, role: StyleRole) {
         guard columns > 0 else { return }
         let count = text.utf8.count
-        if count <= columns, Self.isPrintableASCII(text) {
+        if count <= columns, TerminalSafe.isPrintableASCII(text) {
             // Fits as it is: no escaping, cutting or measuring; each cell written once.
             let start = alignRight ? x + columns - count : x
             fill(x: x, y: y, width: start - x, role: role)

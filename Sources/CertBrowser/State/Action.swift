@@ -22,7 +22,7 @@ public enum Action: Sendable {
     /// Atlas answered 429: every request waits until `until`.
     case rateLimited(until: Date)
     /// The last run's data, from the disk cache: shown at once, marked with its age.
-    case restoredFromCache(CachedMetadata)
+    case restoredFromCache(MetadataSnapshot)
     /// The cache file could not be used; `note` says why (shown, never fatal).
     case cacheIgnored(note: String)
     /// Open the all-certificates view (`atlas-certs --all`).

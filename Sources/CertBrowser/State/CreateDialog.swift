@@ -21,7 +21,7 @@ public struct CreateDialog: Sendable, Hashable {
     public var path: String
     public var phase: Phase
 
-    public static let monthRange = 1...24
+    public static let monthRange = AtlasClient.certificateValidityMonths
     public static let defaultMonths = 3
 
     /// `CN_app-20261129-1240.pem` in `directory`: the username with every character

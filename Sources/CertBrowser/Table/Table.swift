@@ -159,35 +159,17 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
         narrowedFrom = needle
 
         if let column = columns.first(where: { $0.id == sort.column }) {
-            if let full = orders.order(column, ascending: sort.ascending, rows: rows, context: context) {
-                if needle.isEmpty {
-                    visible = full.map(Int.init)
-                } else {
-                    // The filter keeps the rows it matched in the order of all rows.
-                    var matched = [Bool](repeating: false, count: rows.count)
-                    for index in visible { matched[index] = true }
-                    var filtered: [Int] = []
-                    filtered.reserveCapacity(visible.count)
-                    for index in full where matched[Int(index)] { filtered.append(Int(index)) }
-                    visible = filtered
-                }
+            let full = orders.order(column, ascending: sort.ascending, rows: rows, context: context)
+            if needle.isEmpty {
+                visible = full.map(Int.init)
             } else {
-                // Keys of mixed kinds (no column has them): compare the enums.
-                var keys = [SortKey](repeating: .missing, count: rows.count)
-                for index in visible { keys[index] = column.sortKey(rows[index], context) }
-                let ascending = sort.ascending
-                let ranks = orders.tieRanks(rows)
-                visible.sort { a, b in
-                    let ka = keys[a], kb = keys[b]
-                    if ka != kb {
-                        // Missing values sort last in both directions.
-                        if ka == .missing { return false }
-                        if kb == .missing { return true }
-                        return ascending ? ka < kb : kb < ka
-                    }
-                    // The tie-breaker is always ascending, so reversing never shuffles ties.
-                    return ranks[a] < ranks[b]
-                }
+                // The filter keeps the rows it matched in the order of all rows.
+                var matched = [Bool](repeating: false, count: rows.count)
+                for index in visible { matched[index] = true }
+                var filtered: [Int] = []
+                filtered.reserveCapacity(visible.count)
+                for index in full where matched[Int(index)] { filtered.append(Int(index)) }
+                visible = filtered
             }
         }
         order = visible

@@ -28,9 +28,8 @@ struct TableSortOrders<Row: TableRowModel>: Sendable {
     /// Every row in `column`'s order (rows without a value last, by row key), from the
     /// cache or worked out now: the first time a column is sorted its keys become
     /// integers and all rows are sorted once; the other direction is then one pass over
-    /// that order. Nil when the column's keys mix kinds (none does), which the caller
-    /// sorts directly.
-    mutating func order(_ column: Column<Row>, ascending: Bool, rows: [Row], context: CellContext) -> [Int32]? {
+    /// that order.
+    mutating func order(_ column: Column<Row>, ascending: Bool, rows: [Row], context: CellContext) -> [Int32] {
         let minute: Int64? = column.dynamic ? Int64((context.now.timeIntervalSince1970 / 60).rounded(.down)) : nil
         var cached: CachedSortKeys
         if let hit = cache[column.id], hit.minute == minute, hit.keys.count == rows.count {
@@ -52,8 +51,7 @@ struct TableSortOrders<Row: TableRowModel>: Sendable {
                 rows.withUnsafeBufferPointer { buffer in
                     for row in buffer { sortKeys.append(column.sortKey(row, context)) }
                 }
-                guard let keys = TableSorting.integerKeys(sortKeys, visible: Array(rows.indices)) else { return nil }
-                (entries, missing) = keys
+                (entries, missing) = TableSorting.integerKeys(sortKeys)
             }
             var keys = [Int64](repeating: 0, count: rows.count)
             for entry in entries { keys[Int(entry.index)] = entry.key }
@@ -80,7 +78,7 @@ struct TableSortOrders<Row: TableRowModel>: Sendable {
     /// Each row's position in row-key order (the sort's tie-breaker), worked out the
     /// first time a sort meets a tie: when the rows came in row-key order (the
     /// all-certificates view's do) each row's rank is its index, found in one pass.
-    mutating func tieRanks(_ rows: [Row]) -> [Int32] {
+    private mutating func tieRanks(_ rows: [Row]) -> [Int32] {
         if let ranks { return ranks }
         var ordered = true
         for index in rows.indices.dropFirst() where !(rows[index - 1].key < rows[index].key) {

@@ -15,38 +15,46 @@ enum TableSorting {
         var index: Int32
     }
 
-    /// Integer keys for the `visible` rows, ordering exactly as their `SortKey`s, and the
-    /// rows without a value. Nil when the keys mix kinds (numbers with text), which no
-    /// column does; the caller then compares the enums.
-    static func integerKeys(_ keys: [SortKey], visible: [Int]) -> (entries: [Entry], missing: [Int])? {
+    /// Integer keys for every row, ordering exactly as their `SortKey`s, and the rows
+    /// without a value. Numbers are their own keys, text its rank among the distinct
+    /// texts; keys of mixed kinds (no column has them) are ranked among the distinct keys.
+    static func integerKeys(_ keys: [SortKey]) -> (entries: [Entry], missing: [Int]) {
         var kind: Int?
+        var mixed = false
         var entries: [Entry] = []
-        entries.reserveCapacity(visible.count)
+        entries.reserveCapacity(keys.count)
         var missing: [Int] = []
         var texts: [(String, Int32)] = []
-        for index in visible {
-            switch keys[index] {
+        for (index, key) in keys.enumerated() {
+            let keyKind: Int
+            switch key {
             case .missing:
                 missing.append(index)
+                continue
             case .number(let value):
-                guard kind == nil || kind == 0 else { return nil }
-                kind = 0
+                keyKind = 0
                 entries.append(Entry(key: value, index: Int32(index)))
             case .unsigned(let value):
-                guard kind == nil || kind == 1 else { return nil }
-                kind = 1
+                keyKind = 1
                 // Flipping the top bit maps UInt64 order onto Int64 order.
                 entries.append(Entry(key: Int64(bitPattern: value ^ (1 << 63)), index: Int32(index)))
             case .folded(let text):
-                guard kind == nil || kind == 2 else { return nil }
-                kind = 2
+                keyKind = 2
                 texts.append((text, Int32(index)))
             }
+            if kind != nil && kind != keyKind { mixed = true }
+            kind = keyKind
+        }
+        if mixed {
+            var rank: [SortKey: Int64] = [:]
+            for (position, key) in Set(keys.filter { $0 != .missing }).sorted().enumerated() { rank[key] = Int64(position) }
+            let ranked = keys.enumerated().compactMap { index, key in rank[key].map { Entry(key: $0, index: Int32(index)) } }
+            return (ranked, missing)
         }
         if !texts.isEmpty {
-            let keys = rankedTexts(count: texts.count, folded: true) { texts[$0].0 }
+            let ranks = rankedTexts(count: texts.count, folded: true) { texts[$0].0 }
             for (position, (_, index)) in texts.enumerated() {
-                entries.append(Entry(key: keys[position], index: index))
+                entries.append(Entry(key: ranks[position], index: index))
             }
         }
         return (entries, missing)

@@ -34,15 +34,13 @@ struct BrowserFlags: ParsableArguments {
     var critical: String?
 
     func validate() throws {
-        _ = try policy()
-        _ = try selectionStyle()
+        _ = try options
     }
 
-    /// The selection highlight: the flag, else the settings file, else `cell`.
-    func selectionStyle() throws -> SelectionStyle {
-        if let selection { return selection }
+    /// atlas-certs' settings file, read once for everything the flags leave to it.
+    private func settings() throws -> AtlasCertsSettings {
         do {
-            return try AtlasCertsSettings.load().selection.flatMap(SelectionStyle.init(rawValue:)) ?? .cell
+            return try AtlasCertsSettings.load()
         } catch let error as AtlasError {
             throw ValidationError(error.message)
         }
@@ -50,18 +48,26 @@ struct BrowserFlags: ParsableArguments {
 
     /// The thresholds: flags, else atlas-certs' settings file, else 30d / 7d.
     func policy() throws -> ExpiryPolicy {
+        try policy(settings: settings())
+    }
+
+    private func policy(settings: AtlasCertsSettings) throws -> ExpiryPolicy {
         do {
-            return try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: try AtlasCertsSettings.load())
+            return try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: settings)
         } catch let error as AtlasError {
             throw ValidationError(error.message)
         }
     }
 
+    /// Everything the browser takes from the flags, with the settings file (read once)
+    /// for what they leave out: thresholds, and the selection highlight (else `cell`).
     var options: BrowserOptions {
         get throws {
-            BrowserOptions(clipboard: clipboard, color: color, palette: colorblind ? .colorBlindSafe : .standard,
-                           policy: try policy(), ascii: ascii ? true : nil, selection: try selectionStyle(),
-                           startWithAllCertificates: all)
+            let settings = try settings()
+            return BrowserOptions(clipboard: clipboard, color: color, palette: colorblind ? .colorBlindSafe : .standard,
+                                  policy: try policy(settings: settings), ascii: ascii ? true : nil,
+                                  selection: selection ?? settings.selection.flatMap(SelectionStyle.init(rawValue:)) ?? .cell,
+                                  startWithAllCertificates: all)
         }
     }
 }

@@ -43,7 +43,7 @@ enum BrowserRuntime {
         terminal.restore()
         if let cache, let metadata = session.metadataToCache {
             do {
-                try cache.save(CacheBridge.snapshot(metadata))
+                try cache.save(metadata)
             } catch {
                 Console.err("atlas-certs: warning: could not save the cache: \(error.message)")
             }

@@ -71,7 +71,7 @@ final class BrowserSession {
     }
 
     /// What the cache should keep when the browser closes, if anything fresh arrived.
-    var metadataToCache: CachedMetadata? { state.metadataToCache }
+    var metadataToCache: MetadataSnapshot? { state.metadataToCache }
 
     private func handle(_ event: TerminalEvent) {
         switch event {

@@ -26,7 +26,7 @@ struct CertificateCreator: Sendable {
         do {
             try issued.withPEM { pem in try writer.write(pem) }
         } catch {
-            let reason = (error as? PEMWriteError)?.message ?? Console.message(for: error)
+            let reason = Console.message(for: error)
             return .createFailed(id, message: CertificateCreationReport.lostKey(details: details, username: user.username, reason: reason))
         }
         switch details {
