@@ -5,7 +5,10 @@ import Foundation
 enum SharedData {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let directory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// `ATLAS_CERTS_SHARED_DIR` overrides the place: `.ci/run` points it at a missing
+    /// folder to run the suite as a user's clone (which has no ../shared) would.
+    static let directory: URL = ProcessInfo.processInfo.environment["ATLAS_CERTS_SHARED_DIR"].map { URL(fileURLWithPath: $0) }
+        ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static let recordings = directory.appendingPathComponent("atlas-recordings")
 
     static var isAvailable: Bool {

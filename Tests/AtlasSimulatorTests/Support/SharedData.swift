@@ -4,7 +4,9 @@ import Foundation
 /// OpenAPI subset and real Atlas recordings. Read in place, never copied in.
 enum SharedData {
     /// `<repo>/Tests/AtlasSimulatorTests/Support/SharedData.swift` → `<repo>/../shared`.
-    static let root: URL = URL(fileURLWithPath: #filePath)
+    /// `ATLAS_CERTS_SHARED_DIR` overrides the place: `.ci/run` points it at a missing
+    /// folder to run the suite as a user's clone (which has no ../shared) would.
+    static let root: URL = ProcessInfo.processInfo.environment["ATLAS_CERTS_SHARED_DIR"].map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
 
