@@ -108,6 +108,9 @@ final class RequestProcessor: Sendable {
         if outcome.truncate {
             response.delivery = .truncated
             entry.fault = entry.fault ?? .truncated
+        } else if outcome.cut {
+            response.delivery = .cut
+            entry.fault = entry.fault ?? .cut
         }
         if let bucket = outcome.bucket {
             response.setHeader("Ratelimit-Limit", String(bucket.limit))

@@ -90,6 +90,10 @@ public struct FaultConfiguration: Sendable, Equatable {
     /// Every Nth call's response declares its full `Content-Length` but only half the
     /// body is written before the connection closes.
     public var truncateEvery: Int?
+    /// Every Nth call's body is cut in half and sent as a complete HTTP message (its
+    /// `Content-Length` says the shorter length): what a proxy that truncates does. Only
+    /// the JSON shows that something is missing.
+    public var cutBodyEvery: Int?
     /// Every Nth call's connection is closed without any response.
     public var dropEvery: Int?
     /// Projects that always fail, whatever the call number: every authenticated call
@@ -98,8 +102,9 @@ public struct FaultConfiguration: Sendable, Equatable {
 
     public init(
         latency: Duration = .zero, rateLimit: RateLimit? = nil, failEvery: Int? = nil, truncateEvery: Int? = nil,
-        dropEvery: Int? = nil, projectFaults: [String: ProjectFault] = [:]
+        dropEvery: Int? = nil, cutBodyEvery: Int? = nil, projectFaults: [String: ProjectFault] = [:]
     ) {
+        self.cutBodyEvery = cutBodyEvery
         self.latency = latency
         self.rateLimit = rateLimit
         self.failEvery = failEvery

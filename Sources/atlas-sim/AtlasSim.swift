@@ -60,6 +60,9 @@ struct AtlasSim: AsyncParsableCommand {
     @Option(help: "Truncate the body of every Nth call (full Content-Length, half the bytes, close).")
     var truncateEvery: Int?
 
+    @Option(help: "Cut the body of every Nth call in half and send it as a complete message (a truncating proxy).")
+    var cutBodyEvery: Int?
+
     @Option(help: "Close the connection of every Nth call without responding.")
     var dropEvery: Int?
 
@@ -99,7 +102,7 @@ struct AtlasSim: AsyncParsableCommand {
             port: port, nonceLifetime: nonceLifetime,
             faults: FaultConfiguration(
                 latency: .milliseconds(latencyMs), rateLimit: parsedRateLimit, failEvery: failEvery,
-                truncateEvery: truncateEvery, dropEvery: dropEvery),
+                truncateEvery: truncateEvery, dropEvery: dropEvery, cutBodyEvery: cutBodyEvery),
             keyType: IssuedKeyType(rawValue: keyType) ?? .p256)
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         let simulator = try await AtlasSimulator.start(configuration: configuration, data: data)

@@ -137,7 +137,7 @@ struct ErrorHandlingTests {
         #expect(error?.message.hasPrefix("HTTP 502 Bad Gateway.") == true)
     }
 
-    @Test("transport failures: timeout, DNS, refused, TLS, truncated")
+    @Test("transport failures: timeout, DNS, refused, TLS, truncated, too large")
     func transportFailures() async {
         let cases: [(TransportFailure, String)] = [
             (.timeout, "No answer from atlas.test within 30 s"),
@@ -146,6 +146,7 @@ struct ErrorHandlingTests {
             (.tls("certificate verify failed"), "TLS with atlas.test failed"),
             (.truncatedBody, "ended early"),
             (.connectionReset, "was reset"),
+            (.bodyTooLarge(limit: 64 << 20), "was larger than 64 MiB"),
         ]
         for (failureCase, text) in cases {
             let transport = ScriptedTransport { _, _ in throw TransportError(failureCase) }
@@ -170,12 +171,33 @@ struct ErrorHandlingTests {
         #expect(error?.message.contains("GET /api/atlas/v2/groups/g/databaseUsers/u/certs") == true)
     }
 
-    @Test("a truncated JSON body on 200 is a decoding error, not a crash")
+    /// Valid HTTP whose JSON is cut short (a truncating proxy) is as transient as a reset
+    /// connection: fetched again, and after the allowed tries a truncated-body error.
+    @Test("a JSON body cut short on 200 is retried, then reported as truncated, not a crash")
     func truncatedJSON() async {
         let transport = ScriptedTransport { _, _ in jsonResponse(#"{"results":[{"_id":5,"subject":"CN=a","notAf"#) }
         let error = await #expect(throws: AtlasError.self) { _ = try await makeClient(transport).organizations() }
+        #expect(error?.kind == .transport(.truncatedBody))
+        #expect(error?.message.contains("ended early") == true, "\(error?.message ?? "")")
+        #expect(await transport.count == 4)
+    }
+
+    @Test("a JSON body cut short once is fetched again and the call succeeds")
+    func truncatedJSONOnce() async throws {
+        let transport = ScriptedTransport { _, call in
+            call == 1 ? jsonResponse(#"{"results":[{"id":"o1","na"#) : jsonResponse(#"{"results":[{"id":"o1","name":"Org"}],"totalCount":1}"#)
+        }
+        let organizations = try await makeClient(transport).organizations()
+        #expect(organizations.map(\.id) == ["o1"])
+        #expect(await transport.count == 2)
+    }
+
+    @Test("JSON that parses but breaks the schema is a permanent decoding error, not retried")
+    func schemaBroken() async {
+        let transport = ScriptedTransport { _, _ in jsonResponse(#"{"results":[{"id":5}],"totalCount":"x"}"#) }
+        let error = await #expect(throws: AtlasError.self) { _ = try await makeClient(transport).organizations() }
         #expect(error?.kind == .decoding)
-        #expect(error?.message.contains("not valid JSON") == true)
+        #expect(await transport.count == 1)
     }
 
     @Test("hostile server text in an error is escaped")

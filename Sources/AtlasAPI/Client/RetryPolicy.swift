@@ -48,7 +48,11 @@ public struct RetryPolicy: Sendable {
     /// The wait a 429 asks for: `Retry-After` seconds when present (capped), else backoff.
     public func rateLimitWait(retryAfter: String?, retry: Int) -> Duration {
         if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-            return min(.milliseconds(Int64(seconds * 1000)), maxRateLimitWait)
+            // Capped before converting: `1e300`, `inf` or `99999999999999999` seconds do
+            // not fit in an Int64 of milliseconds (a trap in an earlier round). NaN fails `>= 0`.
+            let cap = Double(maxRateLimitWait.components.seconds) + Double(maxRateLimitWait.components.attoseconds) / 1e18
+            guard seconds < cap else { return maxRateLimitWait }
+            return .milliseconds(Int64((seconds * 1000).rounded(.up)))
         }
         return backoff(retry: retry)
     }

@@ -16,6 +16,8 @@ final class FaultInjector: Sendable {
         var truncate: Bool
         /// The bucket's capacity and whole tokens left, when a rate limit is configured.
         var bucket: (limit: Int, remaining: Int)?
+        /// Send half the body as a complete message (`cutBodyEvery`).
+        var cut = false
     }
 
     private struct State {
@@ -40,6 +42,7 @@ final class FaultInjector: Sendable {
             state.calls += 1
             let call = state.calls
             let truncate = Self.hits(call, every: configuration.truncateEvery)
+            let cut = !truncate && Self.hits(call, every: configuration.cutBodyEvery)
             if Self.hits(call, every: configuration.dropEvery) {
                 return Outcome(decision: .drop, truncate: false, bucket: nil)
             }
@@ -47,7 +50,7 @@ final class FaultInjector: Sendable {
                 state.failures += 1
                 return Outcome(decision: .fail(html: state.failures % 2 == 0), truncate: truncate, bucket: nil)
             }
-            guard let limit = configuration.rateLimit else { return Outcome(decision: .none, truncate: truncate, bucket: nil) }
+            guard let limit = configuration.rateLimit else { return Outcome(decision: .none, truncate: truncate, bucket: nil, cut: cut) }
             let rate = max(0, limit.refillPerSecond)
             if let last = state.lastRefill {
                 state.tokens = min(Double(limit.capacity), state.tokens + max(0, now.timeIntervalSince(last)) * rate)
@@ -60,7 +63,7 @@ final class FaultInjector: Sendable {
                     bucket: (limit.capacity, Int(state.tokens)))
             }
             state.tokens -= 1
-            return Outcome(decision: .none, truncate: truncate, bucket: (limit.capacity, Int(state.tokens)))
+            return Outcome(decision: .none, truncate: truncate, bucket: (limit.capacity, Int(state.tokens)), cut: cut)
         }
     }
 

@@ -94,6 +94,11 @@ final class HTTPServer: Sendable {
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws -> Bool {
         if response.delivery == .dropped { return false }
+        var response = response
+        if response.delivery == .cut {
+            response.body = Array(response.body.prefix(response.body.count / 2))
+            response.delivery = .complete
+        }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         let keepAlive = request.isKeepAlive && response.delivery == .complete
@@ -110,7 +115,7 @@ final class HTTPServer: Sendable {
             let half = response.body.prefix(response.body.count / 2)
             if !half.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: half)))) }
             return false
-        case .dropped:
+        case .dropped, .cut:
             return false
         }
     }

@@ -59,6 +59,8 @@ struct SimulatorResponse: Sendable {
         case truncated
         /// Close the connection without writing anything.
         case dropped
+        /// Half the body as a complete message: `Content-Length` is the half's.
+        case cut
     }
 
     init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], delivery: Delivery = .complete) {

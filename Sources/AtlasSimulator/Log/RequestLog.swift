@@ -14,7 +14,7 @@ public enum RouteKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
 
 /// What the simulator did to a request beyond answering it.
 public enum InjectedFault: String, Sendable, Hashable {
-    case dropped, truncated, serverError, serviceUnavailable, rateLimited
+    case dropped, truncated, cut, serverError, serviceUnavailable, rateLimited
 }
 
 /// One request as the simulator saw it, recorded before the response is written so a
