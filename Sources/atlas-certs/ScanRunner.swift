@@ -24,14 +24,19 @@ enum ScanRunner {
         }
     }
 
-    /// One stderr line per failure, so a partial result never looks complete.
-    static func reportFailures(_ result: FleetScanResult) {
-        for failure in result.failures {
-            Console.err("atlas-certs: could not scan \(failure.summary)")
+    /// What could not be read, on stderr, so a partial result never looks complete: one
+    /// line per failure when there are few (or with `--verbose`), else one per cause, then
+    /// a count of the projects and users that could not be read.
+    static func reportFailures(_ result: FleetScanResult, verbose: Bool = false) {
+        let summary = ScanFailureSummary(result.failures)
+        guard !summary.isEmpty else { return }
+        for line in summary.lines(everyFailure: verbose) {
+            Console.err("atlas-certs: could not scan \(line)")
         }
-        if !result.failures.isEmpty {
-            Console.err("atlas-certs: the scan is incomplete: \(result.failures.count) of \(result.projects.count) projects or users could not be read; the output above lacks their certificates.")
-        }
+        let headline = summary.headline(projectsScanned: result.projects.count, usersScanned: result.progress.usersTotal)
+        var closing = "atlas-certs: the scan is incomplete: \(headline); the output above lacks their certificates."
+        if !verbose && summary.lines().count < result.failures.count { closing += " --verbose lists every one." }
+        Console.err(closing)
     }
 }
 
