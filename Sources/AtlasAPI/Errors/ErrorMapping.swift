@@ -118,6 +118,8 @@ enum ErrorMapping {
             message = "TLS with \(host) failed (\(reason)): check the system clock, the base URL and any intercepting proxy."
         case .truncatedBody:
             message = "The response from \(host) ended early\(tries) (truncated body); try again."
+        case .bodyTooLarge(let limit):
+            message = "The response from \(host) was larger than \(byteCount(limit)), more than any Atlas answer atlas-certs asks for; not retried. Check --base-url and any proxy."
         case .proxy(let reason):
             message = "The HTTPS proxy failed (\(reason)); check HTTPS_PROXY and NO_PROXY."
         case .other(let reason):
@@ -142,6 +144,13 @@ enum ErrorMapping {
             what = "the body could not be read"
         }
         return AtlasError(kind: .decoding, message: "Unexpected response from \(endpoint): \(what).", endpoint: endpoint)
+    }
+
+    /// `64 MiB`, `4 KiB`, `1000 bytes`: a limit, for messages.
+    static func byteCount(_ bytes: Int) -> String {
+        if bytes > 0, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes > 0, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {

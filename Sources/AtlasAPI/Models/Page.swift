@@ -16,8 +16,21 @@ public struct Page<Item: Sendable & Decodable>: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         results = try container.decode([Item].self, forKey: .results)
-        totalCount = try container.decodeIfPresent(Int.self, forKey: .totalCount)
+        totalCount = try Self.decodeTotalCount(container)
         links = try container.decodeIfPresent([Link].self, forKey: .links) ?? []
+    }
+
+    /// A `totalCount` that is no 64-bit integer (`2^63`, `1e300`, `1.5`) is reported as
+    /// that field being invalid: JSONDecoder would call the whole body "not valid JSON".
+    private static func decodeTotalCount(_ container: KeyedDecodingContainer<CodingKeys>) throws -> Int? {
+        do {
+            return try container.decodeIfPresent(Int.self, forKey: .totalCount)
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .totalCount, in: container,
+                                                   debugDescription: "not a whole number of items that fits in 64 bits")
+        }
     }
 
     /// The `href` of the link with relation `next`, when the server says there is more.

@@ -59,6 +59,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         let buffer: ByteBuffer
         do {
             buffer = try await response.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            // Checked here, where the limit is known: elsewhere the error means a cut body.
+            throw TransportError(.bodyTooLarge(limit: maxBodyBytes))
         } catch {
             throw Self.translate(error, host: outgoing.url, afterHead: true)
         }

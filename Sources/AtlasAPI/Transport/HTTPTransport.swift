@@ -63,6 +63,9 @@ public enum TransportFailure: Sendable, Equatable {
     case connectionReset
     case tls(String)
     case truncatedBody
+    /// The body was larger than the transport accepts (`limit` bytes): asking again
+    /// would fetch the same body, so it is not retried.
+    case bodyTooLarge(limit: Int)
     case proxy(String)
     case other(String)
 
@@ -70,7 +73,7 @@ public enum TransportFailure: Sendable, Equatable {
     public var isTransient: Bool {
         switch self {
         case .timeout, .connectionReset, .truncatedBody: true
-        case .connectionRefused, .dnsFailure, .tls, .proxy, .other: false
+        case .connectionRefused, .dnsFailure, .tls, .bodyTooLarge, .proxy, .other: false
         }
     }
 }
