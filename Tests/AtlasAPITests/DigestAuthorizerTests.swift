@@ -97,14 +97,11 @@ struct DigestAuthorizerTests {
         #expect(try await authorizer.shouldRetry(after: DigestFixtures.challengeResponse(nonce: "nonce-2"), attempt: fresh) == false)
     }
 
-    @Test("a 401 without a Digest challenge is final", arguments: [
+    @Test("a 401 without a Digest challenge to a signed request is final", arguments: [
         HTTPResponse(status: 401),
         HTTPResponse(status: 401, headers: [("WWW-Authenticate", #"Basic realm="x""#)]),
     ])
     func noChallenge(_ response: HTTPResponse) async throws {
-        let fresh = makeAuthorizer()
-        let unauthenticated = try await fresh.authorize(method: "GET", requestURI: "/a")
-        #expect(try await fresh.shouldRetry(after: response, attempt: unauthenticated) == false)
         let authorizer = try await primed()
         _ = try await authorizer.authorize(method: "GET", requestURI: "/a")
         let second = try await authorizer.authorize(method: "GET", requestURI: "/a")
@@ -135,5 +132,65 @@ struct DigestAuthorizerTests {
         }
         #expect(String(describing: authorizer).contains("abcdefgh"))
         #expect(!authorizer.isServiceAccount)
+    }
+}
+
+/// A 401 to the unauthenticated first leg that offers nothing this client can answer
+/// used to be reported as "the API key pair is wrong", though the key was never sent.
+@Suite("Digest authorizer: challenges it cannot answer")
+struct DigestUnanswerableChallengeTests {
+    static let privateKey = "f3b1c2d4-priv-key-9a8b7c6d5e4f"
+    static let prefix = "Atlas answered with an authentication challenge atlas-certs cannot answer: "
+
+    static func unauthorized(_ wwwAuthenticate: [String]) -> HTTPResponse {
+        HTTPResponse(status: 401, reason: "Unauthorized", headers: wwwAuthenticate.map { ("WWW-Authenticate", $0) },
+                     body: Array(#"{"error":401,"reason":"Unauthorized"}"#.utf8))
+    }
+
+    static let cases: [(headers: [String], reason: String)] = [
+        ([], "the 401 carries no WWW-Authenticate header"),
+        ([""], "the WWW-Authenticate header is empty"),
+        ([#"Basic realm="gateway""#], "it offers only Basic, not Digest"),
+        ([#"Basic realm="gateway""#, #"Bearer realm="x""#], "it offers only Basic, Bearer, not Digest"),
+        ([#"Digest realm="MMS Public API", nonce="n1", algorithm=SHA-512-256, qop="auth""#],
+         "Digest with algorithm SHA-512-256, which atlas-certs does not implement (it answers MD5, MD5-sess, SHA-256, SHA-256-sess)"),
+        ([#"Digest realm="MMS Public API", qop="auth""#], "its Digest challenge lacks a realm or nonce"),
+    ]
+
+    @Test("the first leg's 401 says which challenge it was, not that the key is wrong", arguments: 0..<6)
+    func unanswerable(_ index: Int) async throws {
+        let (headers, reason) = Self.cases[index]
+        let authorizer = DigestAuthorizer(publicKey: "abcdefgh", privateKey: Secret(Self.privateKey))
+        let first = try await authorizer.authorize(method: "GET", requestURI: "/api/atlas/v2/groups")
+        #expect(first.header == nil)
+        let error = await #expect(throws: AtlasError.self) {
+            _ = try await authorizer.shouldRetry(after: Self.unauthorized(headers), attempt: first)
+        }
+        let message = error?.message ?? ""
+        #expect(message.hasPrefix(Self.prefix + reason + "."), "\(message)")
+        #expect(message.contains("was not sent"))
+        #expect(!message.contains("wrong"))
+        #expect(!message.contains(Self.privateKey))
+        #expect(error?.status == 401)
+    }
+
+    @Test("through the client: one request, no credentials sent, the distinct message")
+    func throughClient() async throws {
+        let transport = ScriptedTransport { _, _ in Self.unauthorized([#"Basic realm="gateway""#]) }
+        let client = makeClient(transport, authorizer: DigestAuthorizer(publicKey: "abcdefgh", privateKey: Secret(Self.privateKey)))
+        let error = await #expect(throws: AtlasError.self) { _ = try await client.projects() }
+        #expect(error?.message.hasPrefix(Self.prefix + "it offers only Basic, not Digest.") == true, "\(error?.message ?? "")")
+        let requests = await transport.requests
+        #expect(requests.count == 1)
+        #expect(requests.allSatisfy { request in !request.headers.contains { $0.name.lowercased() == "authorization" } })
+    }
+
+    @Test("a Digest challenge next to Basic is still answered")
+    func digestBesideBasic() async throws {
+        let authorizer = DigestAuthorizer(publicKey: "abcdefgh", privateKey: Secret(Self.privateKey))
+        let first = try await authorizer.authorize(method: "GET", requestURI: "/a")
+        let response = Self.unauthorized([#"Basic realm="gateway""#, #"Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth""#])
+        #expect(try await authorizer.shouldRetry(after: response, attempt: first))
+        #expect(DigestFixtures.parameters(try await authorizer.authorize(method: "GET", requestURI: "/a").header)["nonce"] == "n1")
     }
 }

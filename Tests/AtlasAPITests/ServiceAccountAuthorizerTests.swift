@@ -51,8 +51,9 @@ struct ServiceAccountAuthorizerTests {
     static let tokenURL = "https://cloud.mongodb.com/api/oauth/token"
 
     private func makeAuthorizer(_ transport: TokenEndpointStub, clock: ManualClock = ManualClock(),
+                                tokenURL: String = ServiceAccountAuthorizerTests.tokenURL,
                                 observer: (@Sendable (ServiceAccountAuthorizer.Event) -> Void)? = nil) -> ServiceAccountAuthorizer {
-        ServiceAccountAuthorizer(clientID: Self.clientID, clientSecret: Secret(Self.secret), tokenURL: Self.tokenURL,
+        ServiceAccountAuthorizer(clientID: Self.clientID, clientSecret: Secret(Self.secret), tokenURL: tokenURL,
                                  transport: transport, now: { clock.now }, observer: observer)
     }
 
@@ -230,5 +231,71 @@ struct ServiceAccountAuthorizerTests {
         }
         #expect(String(describing: authorizer).contains(Self.clientID))
         #expect(authorizer.isServiceAccount)
+    }
+
+    // MARK: Hostile token answers and plain HTTP (issue 14)
+
+    @Test("expires_in far below a minute is kept a minute: calls do not each fetch a token", arguments: ["1e-9", "0.5", "1"])
+    func tinyLifetime(_ expiresIn: String) async throws {
+        let clock = ManualClock()
+        let stub = TokenEndpointStub { index in
+            HTTPResponse(status: 200, reason: "OK", headers: [("Content-Type", "application/json")],
+                         body: Array(#"{"access_token":"tok-\#(index)","token_type":"Bearer","expires_in":\#(expiresIn)}"#.utf8))
+        }
+        let authorizer = makeAuthorizer(stub, clock: clock)
+        var headers: [String?] = []
+        for _ in 0..<5 {
+            headers.append(try await authorizer.authorize(method: "GET", requestURI: "/a").header)
+            clock.advance(5)
+        }
+        #expect(headers == Array(repeating: "Bearer tok-1", count: 5))
+        #expect(await stub.requests.count == 1)
+        // Kept as a 60 s token: renewed at half its life, after 30 s.
+        clock.advance(5)
+        #expect(try await authorizer.authorize(method: "GET", requestURI: "/a").header == "Bearer tok-2")
+    }
+
+    /// Arguments are the token as JSON string content, escapes and all.
+    @Test("a token with control, space or non-ASCII characters is refused without being shown",
+          arguments: [#"eyJtok\r\nX-Injected: 1"#, #"eyJtok\u001b[2Jx"#, "eyJtok with-space", #"eyJtok\u007f"#, "eyJtoké"])
+    func tokenWithControlCharacters(_ token: String) async throws {
+        let json = #"{"access_token":"\#(token)","token_type":"Bearer"}"#
+        let stub = TokenEndpointStub { _ in HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8)) }
+        let error = try await #require(throws: AtlasError.self) {
+            try await makeAuthorizer(stub).authorize(method: "GET", requestURI: "/a")
+        }
+        #expect(error.kind == .decoding)
+        #expect(error.message.hasPrefix("Could not get a service-account token: "), "\(error.message)")
+        #expect(error.message.contains("cannot go in an HTTP header"))
+        var dumped = ""
+        dump(error, to: &dumped)
+        for text in [error.message, String(reflecting: error), dumped] {
+            #expect(!text.contains("eyJtok"))
+            #expect(!text.contains("Injected"))
+        }
+    }
+
+    @Test("a plain-HTTP token URL to another host is refused before the secret is sent", arguments: [
+        "http://example.com/api/oauth/token", "http://gw.example.com:8080/prefix/api/oauth/token", "http://127.example.com/api/oauth/token",
+    ])
+    func plainHTTPRefused(_ url: String) async throws {
+        let stub = TokenEndpointStub { _ in tokenResponse("tok") }
+        let error = try await #require(throws: AtlasError.self) {
+            try await makeAuthorizer(stub, tokenURL: url).authorize(method: "GET", requestURI: "/a")
+        }
+        #expect(await stub.requests.isEmpty)
+        #expect(error.kind == .invalidInput)
+        #expect(error.message.hasPrefix("Could not get a service-account token: Refusing http://"), "\(error.message)")
+        #expect(error.message.contains("use https://"))
+        #expect(!error.message.contains(Self.secret))
+    }
+
+    @Test("plain HTTP to a loopback host is allowed (the simulator)", arguments: [
+        "http://127.0.0.1:1234/api/oauth/token", "http://localhost/api/oauth/token", "http://[::1]:8080/api/oauth/token",
+    ])
+    func plainHTTPLoopback(_ url: String) async throws {
+        let stub = TokenEndpointStub { _ in tokenResponse("tok") }
+        #expect(try await makeAuthorizer(stub, tokenURL: url).authorize(method: "GET", requestURI: "/a").header == "Bearer tok")
+        #expect(await stub.requests.map(\.url) == [url])
     }
 }

@@ -120,13 +120,17 @@ public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
     /// challenge-seeking first leg), the server called the nonce stale, or a cached nonce
     /// was used and the server may have dropped it. A 401 on a fresh nonce (nc=1) means
     /// the key pair is wrong, and retrying would only repeat it.
+    ///
+    /// A 401 to a request without credentials that offers no challenge this client can
+    /// answer (none, Basic only, an unknown algorithm) throws: the key was never sent, so
+    /// it must not be called wrong.
     public func shouldRetry(after response: HTTPResponse, attempt: AuthorizationAttempt) async throws -> Bool {
         let offered = DigestChallenge.parse(response)
         if attempt.header == nil {
             let wasPriming = endPriming(attempt)
             guard let offered else {
                 if wasPriming { releaseWaiters(.proceedUnauthenticated) }
-                return false
+                throw Self.unanswerable(response)
             }
             adopt(offered)
             return true
@@ -143,6 +147,13 @@ public actor DigestAuthorizer: RequestAuthorizer, CustomStringConvertible {
     public func attemptEnded(_ attempt: AuthorizationAttempt, status: Int?) async {
         guard status != 401, endPriming(attempt) else { return }
         releaseWaiters(.proceedUnauthenticated)
+    }
+
+    /// The error for a challenge this client cannot answer; says that no key was sent.
+    static func unanswerable(_ response: HTTPResponse) -> AtlasError {
+        AtlasError(kind: .unauthorized,
+                   message: "Atlas answered with an authentication challenge atlas-certs cannot answer: \(DigestChallenge.unanswerableReason(response)). The API key was not sent; check --base-url (a proxy or gateway in front of Atlas may be answering).",
+                   status: response.status)
     }
 
     // MARK: State

@@ -83,6 +83,30 @@ public struct DigestChallenge: Sendable, Equatable {
         return lines.isEmpty ? nil : parse(lines.joined(separator: ", "))
     }
 
+    /// Why a 401 offers no challenge this client can answer, as a clause for a message:
+    /// no `WWW-Authenticate` at all, an empty one, only other schemes (`Basic`), or Digest
+    /// with an algorithm not implemented here or without a realm or nonce. Server text is
+    /// shortened; `AtlasError` makes it safe for the terminal.
+    static func unanswerableReason(_ response: HTTPResponse) -> String {
+        let lines = response.headers(named: "WWW-Authenticate")
+        guard !lines.isEmpty else { return "the 401 carries no WWW-Authenticate header" }
+        let challenges = DigestHeaderSyntax.challenges(in: lines.joined(separator: ", "))
+        guard !challenges.isEmpty else { return "the WWW-Authenticate header is empty" }
+        func short(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }
+        let digests = challenges.filter { $0.scheme.caseInsensitiveCompare("Digest") == .orderedSame }
+        guard !digests.isEmpty else {
+            var schemes: [String] = []
+            for scheme in challenges.map({ short($0.scheme) }) where !schemes.contains(scheme) { schemes.append(scheme) }
+            return "it offers only \(schemes.joined(separator: ", ")), not Digest"
+        }
+        let algorithms = digests.compactMap { $0.value("algorithm") }.filter { Algorithm(token: $0) == nil }
+        if !algorithms.isEmpty {
+            return "Digest with algorithm \(algorithms.map(short).joined(separator: ", ")), which atlas-certs does not implement (it answers "
+                + Algorithm.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+        }
+        return "its Digest challenge lacks a realm or nonce"
+    }
+
     private init?(syntax: DigestHeaderSyntax.Challenge) {
         guard let realm = syntax.value("realm"), let nonce = syntax.value("nonce"), !nonce.isEmpty else { return nil }
         var algorithm = Algorithm.md5

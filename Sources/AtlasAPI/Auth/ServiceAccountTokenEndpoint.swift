@@ -19,6 +19,11 @@ struct ServiceAccountTokenEndpoint: Sendable {
     /// only recommends.
     static let defaultLifetime: TimeInterval = 3600
 
+    /// The lifetimes a token is kept for: a server's `expires_in: 1e-9` would otherwise
+    /// make every call fetch a token (Atlas allows 10 a minute), and a token Atlas stops
+    /// accepting sooner earns one renewal on its first 401 anyway.
+    static let lifetimeBounds: ClosedRange<TimeInterval> = 60...86_400
+
     let clientID: String
     let clientSecret: Secret
     let url: String
@@ -50,6 +55,12 @@ struct ServiceAccountTokenEndpoint: Sendable {
     /// Sends the token request once. Throws `AtlasError` for every failure except
     /// cancellation, which stays a `CancellationError`.
     func fetch(with transport: any HTTPTransport) async throws -> Token {
+        // Basic credentials over plain HTTP would hand the secret to anyone on the path.
+        if var refusal = AtlasClientConfiguration.plainHTTPRefusal(for: url) {
+            refusal.message = "Could not get a service-account token: " + refusal.message
+            refusal.endpoint = endpointName
+            throw refusal
+        }
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -89,7 +100,15 @@ struct ServiceAccountTokenEndpoint: Sendable {
                              message: "Could not get a service-account token: the Atlas token endpoint (\(host)) issued a token of type \(scrub(type)), not Bearer.",
                              status: response.status, endpoint: endpointName)
         }
-        let lifetime = body.expiresIn.flatMap { $0 > 0 ? $0 : nil } ?? Self.defaultLifetime
+        // The token becomes a header value: a CR or LF would split the request (and reach
+        // error messages); RFC 6750 tokens are visible ASCII. The token is never shown.
+        guard accessToken.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw AtlasError(kind: .decoding,
+                             message: "Could not get a service-account token: the Atlas token endpoint (\(host)) issued an access_token with control, space or non-ASCII characters, which cannot go in an HTTP header; it was not used.",
+                             status: response.status, endpoint: endpointName)
+        }
+        let granted = body.expiresIn.flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? Self.defaultLifetime
+        let lifetime = min(max(granted, Self.lifetimeBounds.lowerBound), Self.lifetimeBounds.upperBound)
         return Token(value: Secret(accessToken), lifetime: lifetime)
     }
 

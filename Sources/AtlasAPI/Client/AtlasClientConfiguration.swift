@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which Atlas Administration API generation to call.
 public enum APIVersion: String, Sendable, CaseIterable {
     /// `/api/atlas/v2` with the resource version in the media type (the default).
@@ -33,7 +35,8 @@ public struct AtlasClientConfiguration: Sendable {
     /// The default, commercial Atlas.
     public static let defaultBaseURL = "https://cloud.mongodb.com"
 
-    /// Scheme and host (and optional port), no trailing path, e.g. `https://cloud.mongodb.com`.
+    /// Scheme and host (and optional port), e.g. `https://cloud.mongodb.com`, and the path
+    /// prefix of a gateway in front of Atlas if any (`basePath`); no trailing slash.
     public var baseURL: String
     public var apiVersion: APIVersion
     /// Time allowed for one HTTP exchange.
@@ -78,6 +81,68 @@ public struct AtlasClientConfiguration: Sendable {
         guard let range = baseURL.range(of: "://") else { return baseURL }
         let rest = baseURL[range.upperBound...]
         return String(rest.prefix(while: { $0 != "/" }))
+    }
+
+    /// The path of the base URL, without a trailing slash: `/prefix` for
+    /// `https://gateway.example/prefix`, empty for a bare host such as Atlas's.
+    ///
+    /// A request goes to `baseURL + apiVersion.pathPrefix + path`, so its request-target
+    /// on the wire, and so the Digest `uri` (RFC 7616 §3.4), begins with this prefix.
+    public var basePath: String {
+        guard let range = baseURL.range(of: "://") else { return "" }
+        let rest = baseURL[range.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        return String(rest[slash...].prefix(while: { $0 != "?" && $0 != "#" }))
+    }
+
+    /// The request-target a request for `requestURI` (API path and query, e.g.
+    /// `/api/atlas/v2/groups?pageNum=2`) has on the wire: the base path, then `requestURI`.
+    /// The Digest `uri` must be this, or a strict server rejects a right key.
+    public func wireRequestURI(_ requestURI: String) -> String {
+        basePath + requestURI
+    }
+
+    /// Throws when the base URL would send credentials unencrypted: see
+    /// `plainHTTPRefusal(for:)`. Call once when the configuration is made.
+    public func validate() throws {
+        if let refusal = Self.plainHTTPRefusal(for: baseURL) { throw refusal }
+    }
+
+    /// The error for a URL that is not `https://`, unless it is `http://` to a loopback host
+    /// (localhost, 127.0.0.0/8, ::1), where the simulator and local tunnels run; nil when the
+    /// URL is acceptable. Over plain HTTP a service-account secret goes out as Basic
+    /// credentials, a token as a Bearer header, and a new certificate's private key comes
+    /// back readable by anyone on the path.
+    public static func plainHTTPRefusal(for url: String) -> AtlasError? {
+        let components = URLComponents(string: url)
+        let scheme = components?.scheme?.lowercased()
+        if scheme == "https", let host = components?.host, !host.isEmpty { return nil }
+        if scheme == "http", let host = components?.host, isLoopback(host: host) { return nil }
+        let shown = components.flatMap { parts -> String? in
+            guard let scheme = parts.scheme, let host = parts.host else { return nil }
+            return "\(scheme)://\(host)" + (parts.port.map { ":\($0)" } ?? "")
+        } ?? url
+        if scheme == "http" {
+            return AtlasError.invalidInput("Refusing \(shown): plain http:// would send credentials and private keys unencrypted; use https:// (http:// is allowed only to a loopback host: localhost, 127.0.0.0/8, ::1).")
+        }
+        return AtlasError.invalidInput("Refusing the base URL \(shown): it must start with https:// and name a host (http:// is allowed only to a loopback host: localhost, 127.0.0.0/8, ::1).")
+    }
+
+    /// `localhost`, an IPv4 address in 127.0.0.0/8, or `::1`; names are not resolved, so
+    /// `127.example.com` is not loopback.
+    static func isLoopback(host: String) -> Bool {
+        var bare = host.lowercased()
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        if bare == "localhost" || bare == "localhost." { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, bare, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { $0.first } == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, bare, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
+        }
+        return false
     }
 }
 
