@@ -79,7 +79,21 @@ struct MetadataCacheTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metadata-cache-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #require(chmod(directory, 0o700) == 0)
         try body(directory)
+    }
+
+    /// Makes `path` (and missing parents) and sets `mode` on it, whatever the umask (the
+    /// `modes` test changes the process's umask while other tests run).
+    static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try #require(chmod(path, mode) == 0)
+    }
+
+    /// Writes `data` to `path` and sets `mode` on it, whatever the umask.
+    static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
+        try data.write(to: URL(fileURLWithPath: path))
+        try #require(chmod(path, mode) == 0)
     }
 
     static func cache(in directory: String, identity: CacheIdentity = identity(), maximumFileSize: Int = MetadataCache.defaultMaximumFileSize) -> MetadataCache {
@@ -219,17 +233,24 @@ struct MetadataCacheTests {
         }
     }
 
-    @Test("modes, checked with stat: directory 0700 (tightened when it existed with more), file 0600 whatever the umask")
+    @Test("modes, checked with stat: a directory made 0700, an existing safe one never chmod'ed, file 0600 whatever the umask")
     func modes() throws {
         try Self.inDirectory { directory in
-            let cache = Self.cache(in: directory)
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: false)
-            #expect(chmod(cache.directory, 0o755) == 0)
             let previous = umask(0)
             defer { umask(previous) }
+            let made = Self.cache(in: directory + "/made")
+            try made.save(Self.snapshot())
+            #expect(try Self.mode(made.directory) == 0o700)
+            #expect(try Self.mode(directory + "/made") == 0o700)
+            #expect(try Self.mode(made.path) == 0o600)
+            #expect(made.load() == .hit(Self.snapshot()))
+            // An existing directory of ours without group or other write is used as it is.
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory, mode: 0o755)
             try cache.save(Self.snapshot())
-            #expect(try Self.mode(cache.directory) == 0o700)
+            #expect(try Self.mode(cache.directory) == 0o755)
             #expect(try Self.mode(cache.path) == 0o600)
+            #expect(cache.load() == .hit(Self.snapshot()))
             // An existing file with wider permissions is replaced by a 0600 one.
             #expect(chmod(cache.path, 0o666) == 0)
             try cache.save(Self.snapshot())
@@ -271,7 +292,7 @@ struct MetadataCacheTests {
             let mine = Self.cache(in: directory, identity: Self.identity(profile: "mine"))
             let theirs = Self.cache(in: directory, identity: Self.identity(profile: "theirs"))
             try theirs.save(Self.snapshot())
-            try FileManager.default.createDirectory(atPath: mine.directory, withIntermediateDirectories: true)
+            try Self.makeDirectory(mine.directory)
             try FileManager.default.copyItem(atPath: theirs.path, toPath: mine.path)
             let reason = try #require(Self.reason(mine.load()))
             #expect(reason.hasPrefix("Ignored the cache file \(mine.path): "))
@@ -370,9 +391,9 @@ struct MetadataCacheTests {
     func badFileIgnored(_ bad: BadFile) throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory)
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: false)
+            try Self.makeDirectory(cache.directory)
             let data = try bad.contents(cache)
-            try data.write(to: URL(fileURLWithPath: cache.path))
+            try Self.write(data, to: cache.path)
             let reason = try #require(Self.reason(cache.load()))
             #expect(reason.hasPrefix("Ignored the cache file \(cache.path): "))
             #expect(reason.contains(bad.reason), "\(reason)")
@@ -387,10 +408,10 @@ struct MetadataCacheTests {
     func sizeCap() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory, maximumFileSize: 64)
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: false)
-            try Data(repeating: 0x20, count: 65).write(to: URL(fileURLWithPath: cache.path))
+            try Self.makeDirectory(cache.directory)
+            try Self.write(Data(repeating: 0x20, count: 65), to: cache.path)
             #expect(Self.reason(cache.load())?.hasSuffix(": it is larger than 64 bytes.") == true)
-            try Data(repeating: 0x20, count: 64).write(to: URL(fileURLWithPath: cache.path))
+            try Self.write(Data(repeating: 0x20, count: 64), to: cache.path)
             #expect(Self.reason(cache.load())?.hasSuffix(": not valid JSON.") == true)
             #expect(MetadataCache.sizeText(MetadataCache.defaultMaximumFileSize) == "256 MiB")
         }
@@ -400,7 +421,8 @@ struct MetadataCacheTests {
     func directoryInPlace() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory)
-            try FileManager.default.createDirectory(atPath: cache.path, withIntermediateDirectories: true)
+            try Self.makeDirectory(cache.directory)
+            try Self.makeDirectory(cache.path)
             #expect(Self.reason(cache.load())?.hasSuffix(": it is a directory.") == true)
             let error = #expect(throws: MetadataCacheError.self) { try cache.save(Self.snapshot()) }
             #expect(error?.message.contains("is a directory") == true)
@@ -412,7 +434,7 @@ struct MetadataCacheTests {
     func fifoInPlace() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory)
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: false)
+            try Self.makeDirectory(cache.directory)
             try #require(mkfifo(cache.path, 0o600) == 0)
             #expect(Self.reason(cache.load())?.hasSuffix(": it is not a regular file.") == true)
             try cache.save(Self.snapshot())
@@ -424,9 +446,9 @@ struct MetadataCacheTests {
     func symlinkInPlace() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory)
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: false)
+            try Self.makeDirectory(cache.directory)
             let target = directory + "/elsewhere.json"
-            try Data("untouched".utf8).write(to: URL(fileURLWithPath: target))
+            try Self.write(Data("untouched".utf8), to: target)
             try #require(symlink(target, cache.path) == 0)
             #expect(Self.reason(cache.load())?.hasSuffix(": it is a symbolic link.") == true)
             try cache.save(Self.snapshot())
@@ -435,11 +457,138 @@ struct MetadataCacheTests {
         }
     }
 
+    // MARK: Untrusted directories and files
+
+    static let isRoot = geteuid() == 0
+    static let otherUser: uid_t = 65_534
+
+    static func owner(_ path: String) throws -> uid_t {
+        var status = stat()
+        try #require(lstat(path, &status) == 0, "cannot stat \(path)")
+        return status.st_uid
+    }
+
+    /// `load` says the directory is refused and why; `save` throws the same and writes nothing.
+    static func expectDirectoryRefused(_ cache: MetadataCache, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(Self.reason(cache.load()) == "Ignored the cache directory \(cache.directory): it \(what).", sourceLocation: sourceLocation)
+        let error = #expect(throws: MetadataCacheError.self, sourceLocation: sourceLocation) { try cache.save(Self.snapshot()) }
+        #expect(error?.message == "Cannot save the metadata cache: \(cache.directory) \(what).", sourceLocation: sourceLocation)
+    }
+
+    @Test("a cache directory that is a symbolic link to a shared 1777 directory is refused, and the target is left as it was")
+    func symlinkedDirectoryRefused() throws {
+        try Self.inDirectory { directory in
+            let shared = directory + "/shared"
+            try Self.makeDirectory(shared, mode: 0o1777)
+            // A valid file of this identity in the target: it is not loaded through the link.
+            let elsewhere = Self.cache(in: directory + "/elsewhere")
+            try elsewhere.save(Self.snapshot())
+            try FileManager.default.copyItem(atPath: elsewhere.path, toPath: shared + "/" + elsewhere.identity.fileName)
+            let cache = Self.cache(in: directory)
+            try #require(symlink(shared, cache.directory) == 0)
+            Self.expectDirectoryRefused(cache, "is a symbolic link")
+            #expect(try Self.mode(shared) == 0o1777)
+            #expect(try Self.entries(shared) == [elsewhere.identity.fileName])
+            // The same through XDG_CACHE_HOME, as the browser finds it.
+            let xdg = MetadataCache(identity: Self.identity(), environment: ["XDG_CACHE_HOME": directory, "HOME": "/nonexistent"])
+            #expect(xdg.directory == cache.directory)
+            Self.expectDirectoryRefused(xdg, "is a symbolic link")
+            #expect(try Self.mode(shared) == 0o1777)
+            #expect(try Self.entries(shared) == [elsewhere.identity.fileName])
+        }
+    }
+
+    @Test("a cache directory writable by group or others is refused, never chmod'ed", arguments: [mode_t(0o1777), 0o777, 0o770, 0o722])
+    func sharedDirectoryRefused(_ mode: mode_t) throws {
+        try Self.inDirectory { directory in
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory, mode: mode)
+            try Self.write(try Self.validJSON(cache), to: cache.path)
+            Self.expectDirectoryRefused(cache, "is writable by other users (mode \(CacheDirectory.octal(mode)))")
+            #expect(try Self.mode(cache.directory) == mode)
+            #expect(try Self.entries(cache.directory) == [cache.identity.fileName])
+        }
+    }
+
+    @Test("a cache directory owned by another user is refused and left as it was (as root: chown to 65534)",
+          .enabled(if: isRoot, "needs root to chown; the other rules are checked by the tests beside this one"))
+    func foreignDirectoryRefused() throws {
+        try Self.inDirectory { directory in
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory)
+            try Self.write(try Self.validJSON(cache), to: cache.path)
+            try #require(chown(cache.directory, Self.otherUser, gid_t(Self.otherUser)) == 0)
+            Self.expectDirectoryRefused(cache, "is owned by another user (uid 65534)")
+            #expect(try Self.owner(cache.directory) == Self.otherUser)
+            #expect(try Self.mode(cache.directory) == 0o700)
+            #expect(try Self.entries(cache.directory) == [cache.identity.fileName])
+        }
+    }
+
+    @Test("a valid cache file writable by group or others is ignored with a reason; the next save replaces it with a 0600 one",
+          arguments: [mode_t(0o666), 0o620, 0o602])
+    func writableFileRefused(_ mode: mode_t) throws {
+        try Self.inDirectory { directory in
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory)
+            try Self.write(try Self.validJSON(cache), to: cache.path, mode: mode)
+            #expect(Self.reason(cache.load())
+                == "Ignored the cache file \(cache.path): it is writable by other users (mode \(CacheDirectory.octal(mode))).")
+            try cache.save(Self.snapshot())
+            #expect(try Self.mode(cache.path) == 0o600)
+            #expect(cache.load() == .hit(Self.snapshot()))
+        }
+    }
+
+    @Test("a valid cache file owned by another user is ignored; the next save replaces it with one of ours (as root: chown to 65534)",
+          .enabled(if: isRoot, "needs root to chown; the other rules are checked by the tests beside this one"))
+    func foreignFileRefused() throws {
+        try Self.inDirectory { directory in
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory)
+            // As the issue found it: another user's file, mode 0666.
+            try Self.write(try Self.validJSON(cache), to: cache.path, mode: 0o666)
+            try #require(chown(cache.path, Self.otherUser, gid_t(Self.otherUser)) == 0)
+            #expect(Self.reason(cache.load()) == "Ignored the cache file \(cache.path): it is owned by another user (uid 65534).")
+            // Owned by another user with 0600 as well.
+            try #require(chmod(cache.path, 0o600) == 0)
+            #expect(Self.reason(cache.load()) == "Ignored the cache file \(cache.path): it is owned by another user (uid 65534).")
+            try cache.save(Self.snapshot())
+            #expect(try Self.owner(cache.path) == geteuid())
+            #expect(cache.load() == .hit(Self.snapshot()))
+        }
+    }
+
+    @Test("a symbolic link to a valid cache file of ours is ignored, not followed")
+    func symlinkedFileRefused() throws {
+        try Self.inDirectory { directory in
+            let elsewhere = Self.cache(in: directory + "/elsewhere")
+            try elsewhere.save(Self.snapshot())
+            #expect(elsewhere.load() == .hit(Self.snapshot()))
+            let cache = Self.cache(in: directory)
+            try Self.makeDirectory(cache.directory)
+            try #require(symlink(elsewhere.path, cache.path) == 0)
+            #expect(Self.reason(cache.load()) == "Ignored the cache file \(cache.path): it is a symbolic link.")
+        }
+    }
+
+    @Test("a symbolic link as a parent of the cache directory is followed (a moved ~/.cache); the directory itself is verified")
+    func symlinkedParentAllowed() throws {
+        try Self.inDirectory { directory in
+            try Self.makeDirectory(directory + "/real")
+            try #require(symlink(directory + "/real", directory + "/link") == 0)
+            let cache = Self.cache(in: directory + "/link")
+            try cache.save(Self.snapshot())
+            #expect(try Self.mode(directory + "/real/atlas-certs") == 0o700)
+            #expect(cache.load() == .hit(Self.snapshot()))
+        }
+    }
+
     @Test("the cache directory is a file: load ignores it, save throws a one-line error")
     func directoryIsAFile() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory)
-            try Data("x".utf8).write(to: URL(fileURLWithPath: cache.directory))
+            try Self.write(Data("x".utf8), to: cache.directory)
             #expect(Self.reason(cache.load())?.contains("not a directory") == true)
             let error = #expect(throws: MetadataCacheError.self) { try cache.save(Self.snapshot()) }
             #expect(error?.message == "Cannot save the metadata cache: \(cache.directory) is not a directory.")
@@ -450,8 +599,8 @@ struct MetadataCacheTests {
     func reasonSanitised() throws {
         try Self.inDirectory { directory in
             let cache = Self.cache(in: directory + "/\u{1B}]0;title\u{07}")
-            try FileManager.default.createDirectory(atPath: cache.directory, withIntermediateDirectories: true)
-            try Data().write(to: URL(fileURLWithPath: cache.path))
+            try Self.makeDirectory(cache.directory)
+            try Self.write(Data(), to: cache.path)
             let reason = try #require(Self.reason(cache.load()))
             #expect(reason.contains("\\x1B]0;title\\x07"))
             #expect(!reason.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
@@ -470,7 +619,7 @@ struct MetadataCacheTests {
             let young = "." + cache.identity.fileName + ".def456.tmp"
             let otherIdentity = ".metadata-00000000000000000000000000000000.json.abc.tmp"
             for name in [old, young, otherIdentity] {
-                try Data("partial".utf8).write(to: URL(fileURLWithPath: cache.directory + "/" + name))
+                try Self.write(Data("partial".utf8), to: cache.directory + "/" + name)
             }
             let hourAgo = Date().addingTimeInterval(-3_600)
             for name in [old, otherIdentity] {

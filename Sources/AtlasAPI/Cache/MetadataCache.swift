@@ -12,10 +12,11 @@ public enum CacheLoadResult: Sendable, Equatable {
     /// No cache file (the first start for this profile).
     case miss
     /// A file is there but cannot be used: corrupt, truncated, empty, foreign, of another
-    /// format version, of another identity, too large, not a regular file or unreadable.
-    /// `reason` is one sanitised line to show the user, e.g.
+    /// format version, of another identity, too large, not a regular file, a symbolic link,
+    /// owned by another user, writable by other users, or unreadable; or the directory is
+    /// refused (see `MetadataCache`). `reason` is one sanitised line to show the user, e.g.
     /// `Ignored the cache file /home/u/.cache/atlas-certs/metadata-….json: not valid JSON.`
-    /// The next `save` replaces the file.
+    /// The next `save` replaces the file (a refused directory it refuses too).
     case ignored(reason: String)
 }
 
@@ -54,11 +55,18 @@ public struct MetadataCacheError: Error, Sendable, Equatable, CustomStringConver
 /// `CacheIdentity`, so the next start can show data at once and refresh in the background.
 ///
 /// Location: `$XDG_CACHE_HOME/atlas-certs/` when `XDG_CACHE_HOME` is an absolute path, else
-/// `~/.cache/atlas-certs/` (on macOS `~/Library/Caches/atlas-certs/`). The directory is made
-/// with mode 0700 (tightened to 0700 if it exists with more), the file with 0600. The file
-/// name is a hash of the identity (`CacheIdentity.fileName`), so no key, client ID, profile
-/// or URL appears in it; the file holds the identity's digest, and a file whose digest does
-/// not match is ignored.
+/// `~/.cache/atlas-certs/` (on macOS `~/Library/Caches/atlas-certs/`). The directory, and
+/// any missing parent, is made with `mkdir` mode 0700, the file with 0600. The file name is
+/// a hash of the identity (`CacheIdentity.fileName`), so no key, client ID, profile or URL
+/// appears in it; the file holds the identity's digest, and a file whose digest does not
+/// match is ignored.
+///
+/// Nothing found on disk is trusted (`CacheDirectory`): before use the directory must be a
+/// real directory (not a symbolic link), owned by the effective user and not writable by
+/// group or others, or both `load` and `save` refuse it; an existing directory is never
+/// chmod'ed. The cache file is opened with `O_NOFOLLOW` inside the verified directory
+/// (`openat`), and `load` ignores one that is a symbolic link, not a regular file, owned by
+/// another user or writable by group or others.
 ///
 /// `load` never throws and never crashes: anything but a valid file of this identity and
 /// format is `.miss` or `.ignored(reason:)`. `save` is atomic: a temporary file in the same
@@ -75,7 +83,7 @@ public struct MetadataCache: Sendable {
 
     /// 256 MiB: far above any real fleet (20 projects of 200 users is about 5 MB).
     public static let defaultMaximumFileSize = 256 << 20
-    public static let directoryMode: mode_t = 0o700
+    public static let directoryMode: mode_t = CacheDirectory.mode
     public static let fileMode: mode_t = PrivateFile.mode
     /// Temporary files of this identity older than this are leftovers of a killed process,
     /// removed by the next `save`.
@@ -130,7 +138,16 @@ public struct MetadataCache: Sendable {
     /// Reads the cache file; see `CacheLoadResult`. Never throws.
     public func load() -> CacheLoadResult {
         let data: Data
-        switch readFile() {
+        let directoryFD: Int32
+        switch CacheDirectory.openExisting(directory) {
+        case .missing: return .miss
+        case .refused(let what):
+            return .ignored(reason: TerminalSafe.sanitize("Ignored the cache directory \(directory): it \(what).", maxCharacters: 400))
+        case .open(let fd): directoryFD = fd
+        }
+        let outcome = readFile(in: directoryFD)
+        close(directoryFD)
+        switch outcome {
         case .missing: return .miss
         case .problem(let why): return ignored(why)
         case .data(let bytes): data = bytes
@@ -161,9 +178,10 @@ public struct MetadataCache: Sendable {
     }
 
     /// The file's bytes, refusing symbolic links, directories, FIFOs and devices (opened
-    /// non-blocking, so a FIFO cannot hang the start) and anything over the size cap.
-    private func readFile() -> ReadOutcome {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    /// non-blocking, so a FIFO cannot hang the start), files of another user or writable by
+    /// group or others, and anything over the size cap.
+    private func readFile(in directoryFD: Int32) -> ReadOutcome {
+        let fd = openat(directoryFD, identity.fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             switch code {
@@ -181,6 +199,8 @@ public struct MetadataCache: Sendable {
         let type = status.st_mode & mode_t(0o170000)
         if type == mode_t(0o040000) { return .problem("it is a directory") }
         guard type == mode_t(0o100000) else { return .problem("it is not a regular file") }
+        guard status.st_uid == geteuid() else { return .problem("it is owned by another user (uid \(status.st_uid))") }
+        if let writable = CacheDirectory.writableByOthers(status.st_mode) { return .problem("it is " + writable) }
         let tooLarge = "it is larger than \(Self.sizeText(maximumFileSize))"
         guard status.st_size <= maximumFileSize else { return .problem(tooLarge) }
         guard status.st_size > 0 else { return .problem("it is empty") }
@@ -226,7 +246,8 @@ public struct MetadataCache: Sendable {
 
     /// Writes `snapshot` as this identity's cache file, atomically (see the type).
     /// Creates the directory (0700) when needed and replaces whatever file was there,
-    /// corrupt or not; a directory in the file's place is an error.
+    /// corrupt, foreign or not; a directory in the file's place, and a cache directory
+    /// that fails the checks (see the type), are errors.
     public func save(_ snapshot: MetadataSnapshot) throws(MetadataCacheError) {
         let data: Data
         do {
@@ -234,49 +255,22 @@ public struct MetadataCache: Sendable {
         } catch {
             throw MetadataCacheError(path: path, message: "Cannot save the metadata cache: it could not be encoded as JSON.")
         }
-        try makeDirectory()
-        try writeAtomically(data)
-        PrivateFile.syncDirectory(directory)
-        removeStaleTemporaryFiles(now: Date())
-    }
-
-    /// Creates `directory` and any missing parents with mode 0700, and tightens an existing
-    /// `directory` of ours to 0700. Parents that exist are left as they are.
-    private func makeDirectory() throws(MetadataCacheError) {
-        var status = stat()
-        if stat(directory, &status) != 0 {
-            let code = errno
-            guard code == ENOENT else { throw MetadataCacheError(path: directory, operation: "reach", errno: code) }
-            var prefix = ""
-            for component in directory.split(separator: "/", omittingEmptySubsequences: true) {
-                prefix += "/" + component
-                if mkdir(prefix, Self.directoryMode) != 0, errno != EEXIST {
-                    throw MetadataCacheError(path: prefix, operation: "create the directory", errno: errno)
-                }
-            }
-            guard stat(directory, &status) == 0 else {
-                throw MetadataCacheError(path: directory, operation: "reach", errno: errno)
-            }
-        }
-        guard status.st_mode & mode_t(0o170000) == mode_t(0o040000) else {
-            throw MetadataCacheError(path: directory, message: "Cannot save the metadata cache: \(directory) is not a directory.")
-        }
-        // The umask may have removed bits, and an older directory may allow more.
-        if status.st_mode & 0o777 != Self.directoryMode, status.st_uid == geteuid() {
-            guard chmod(directory, Self.directoryMode) == 0 else {
-                throw MetadataCacheError(path: directory, operation: "set the mode of", errno: errno)
-            }
-        }
+        let directoryFD = try CacheDirectory.create(directory)
+        defer { close(directoryFD) }
+        try writeAtomically(data, in: directoryFD)
+        _ = fsync(directoryFD)
+        removeStaleTemporaryFiles(in: directoryFD, now: Date())
     }
 
     /// The prefix of this identity's temporary files: `.metadata-….json.`
     private var temporaryPrefix: String { "." + identity.fileName + "." }
 
-    private func writeAtomically(_ data: Data) throws(MetadataCacheError) {
+    /// Writes a temporary file in the verified directory and renames it over the cache file.
+    private func writeAtomically(_ data: Data, in directoryFD: Int32) throws(MetadataCacheError) {
         let temporary: String
         let fd: Int32
         do {
-            (temporary, fd) = try PrivateFile.createTemporary(directory: directory, prefix: temporaryPrefix)
+            (temporary, fd) = try PrivateFile.createTemporary(directoryFD: directoryFD, prefix: temporaryPrefix)
         } catch {
             throw MetadataCacheError(path: path, failure: error)
         }
@@ -289,32 +283,37 @@ public struct MetadataCache: Sendable {
         if close(fd) != 0, failure == nil {
             failure = MetadataCacheError(path: path, operation: "write", errno: errno)
         }
-        if failure == nil, rename(temporary, path) != 0 {
+        if failure == nil, renameat(directoryFD, temporary, directoryFD, identity.fileName) != 0 {
             let code = errno
             failure = code == EISDIR
                 ? MetadataCacheError(path: path, message: "Cannot save the metadata cache: \(path) is a directory.")
                 : MetadataCacheError(path: path, operation: "replace", errno: code)
         }
         if let failure {
-            unlink(temporary)
+            unlinkat(directoryFD, temporary, 0)
             throw failure
         }
     }
 
     /// Removes this identity's temporary files older than `staleTemporaryAge`: what a
     /// process killed in the middle of `save` left. Younger ones may be another instance's
-    /// save in progress. Best effort.
-    func removeStaleTemporaryFiles(now: Date) {
+    /// save in progress. Best effort; examined and removed through the verified directory,
+    /// without following links.
+    func removeStaleTemporaryFiles(in directoryFD: Int32, now: Date) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         let prefix = temporaryPrefix
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-            let candidate = directory + "/" + name
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: candidate),
-                  attributes[.type] as? FileAttributeType == .typeRegular,
-                  let modified = attributes[.modificationDate] as? Date,
-                  now.timeIntervalSince(modified) > Self.staleTemporaryAge
+            var status = stat()
+            guard fstatat(directoryFD, name, &status, AT_SYMLINK_NOFOLLOW) == 0,
+                  status.st_mode & mode_t(0o170000) == mode_t(0o100000)
             else { continue }
-            unlink(candidate)
+            #if canImport(Darwin)
+            let modified = TimeInterval(status.st_mtimespec.tv_sec)
+            #else
+            let modified = TimeInterval(status.st_mtim.tv_sec)
+            #endif
+            guard now.timeIntervalSince1970 - modified > Self.staleTemporaryAge else { continue }
+            unlinkat(directoryFD, name, 0)
         }
     }
 }

@@ -26,12 +26,28 @@ enum PrivateFile {
     /// `O_CREAT|O_EXCL|O_NOFOLLOW` and mode 0600 (so no other user, and no symlink planted
     /// in the directory, can get at it), open for writing. Retries a name that is taken.
     static func createTemporary(directory: String, prefix: String) throws(Failure) -> (path: String, fd: Int32) {
-        let base = (directory == "/" ? "" : directory) + "/" + prefix
+        let base = (directory == "/" ? "" : directory) + "/"
+        let (name, fd) = try createTemporary(prefix: prefix) { name in
+            open(base + name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        }
+        return (base + name, fd)
+    }
+
+    /// The same inside the directory open as `directoryFD` (`openat`), so the file lands in
+    /// the directory that was verified, whatever happens to its path meanwhile. Returns the
+    /// file's name in that directory.
+    static func createTemporary(directoryFD: Int32, prefix: String) throws(Failure) -> (name: String, fd: Int32) {
+        try createTemporary(prefix: prefix) { name in
+            openat(directoryFD, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        }
+    }
+
+    private static func createTemporary(prefix: String, _ create: (String) -> Int32) throws(Failure) -> (name: String, fd: Int32) {
         var generator = SystemRandomNumberGenerator()
         var code = EEXIST
         for _ in 0..<16 {
-            let candidate = base + String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 16) + ".tmp"
-            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            let candidate = prefix + String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 16) + ".tmp"
+            let fd = create(candidate)
             if fd >= 0 { return (candidate, fd) }
             code = errno
             if code != EEXIST { break }
