@@ -57,33 +57,52 @@ struct ListCommand: AsyncParsableCommand {
     /// --expiring-within as seconds.
     func window() throws -> TimeInterval? {
         guard let expiringWithin else { return nil }
-        guard let seconds = DurationText.parse(expiringWithin) else {
-            throw ValidationError("--expiring-within takes a duration such as 30d, 2w, 72h or 90m; got '\(TerminalSafe.sanitize(expiringWithin, maxCharacters: 40))'.")
+        let shown = TerminalSafe.sanitize(expiringWithin, maxCharacters: 40)
+        switch DurationText.read(expiringWithin) {
+        case .success(let seconds):
+            return seconds
+        case .failure(.malformed):
+            throw ValidationError("--expiring-within takes a duration such as 30d, 2w, 72h or 90m; got '\(shown)'.")
+        case .failure(.tooLong):
+            throw ValidationError("--expiring-within must be at most \(DurationText.maximumText); got '\(shown)'.")
         }
-        return seconds
     }
 
     func run() async throws {
-        if all { return try await runFleet() }
+        // With stdout closed, nothing the scan finds could be shown: say so before scanning.
+        do { try Console.checkStdout() } catch { throw Session.failure(error) }
+        if all { return try await runFleet { _ in ScanScope(organizationID: org) } }
+        guard let user else {
+            // A project's users: the fleet engine over one project, so that one unreadable
+            // user is named and the rest is listed, as in `check --project` and `--all`.
+            return try await runFleet { session in ScanScope(projects: [try projectArgument(session)]) }
+        }
         try await Session.run(global) { session in
-            guard let projectArgument = project ?? session.defaultProjectID else {
-                throw AtlasError(kind: .invalidInput, message: "No project given: use --project <id or name>, or set MONGODB_ATLAS_PROJECT_ID.")
-            }
-            let resolved = try await session.client.project(idOrName: projectArgument)
+            let resolved = try await session.client.project(idOrName: try projectArgument(session))
             let rows = try await session.client.certificateRows(project: resolved, username: user, concurrency: concurrency)
             let now = Date()
             let keep = try Self.filter(window(), now: now)
             Console.out(CertificateReport(rows: rows.filter(keep), now: now, policy: try Self.policy()).render(output))
+            try Console.checkStdout()
         }
     }
 
-    /// `list --all`: the fleet scan, streamed in NDJSON, printed at the end otherwise.
-    func runFleet() async throws {
+    /// --project, else the environment's or the profile's project.
+    private func projectArgument(_ session: Session) throws -> String {
+        guard let projectArgument = project ?? session.defaultProjectID else {
+            throw AtlasError(kind: .invalidInput, message: "No project given: use --project <id or name>, or set MONGODB_ATLAS_PROJECT_ID.")
+        }
+        return projectArgument
+    }
+
+    /// `list --all` and `list --project`: the fleet scan, streamed in NDJSON, printed at
+    /// the end otherwise.
+    func runFleet(scope: @escaping @Sendable (Session) throws -> ScanScope) async throws {
         try await Session.run(global) { session in
             let now = Date()
             let keep = try Self.filter(window(), now: now)
             let report = CertificateReport(rows: [], now: now, policy: try Self.policy())
-            let scanner = FleetScanner(client: session.client, scope: ScanScope(organizationID: org), concurrency: concurrency)
+            let scanner = FleetScanner(client: session.client, scope: try scope(session), concurrency: concurrency)
             let streaming = output == .ndjson
             let stream: @Sendable ([CertificateRow]) -> Void = { rows in
                 let lines = rows.sorted(by: CertificateRow.byExpiry).filter(keep).map { report.ndjsonLine($0) }
@@ -93,7 +112,8 @@ struct ListCommand: AsyncParsableCommand {
             if !streaming {
                 Console.out(CertificateReport(rows: result.rows.filter(keep), now: now, policy: report.policy).render(output))
             }
-            ScanRunner.reportFailures(result)
+            ScanRunner.reportFailures(result, verbose: global.verbose)
+            try Console.checkStdout()
             if !result.isComplete { throw ExitCode(1) }
         }
     }
