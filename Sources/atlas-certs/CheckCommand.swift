@@ -62,7 +62,20 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let report = CheckReport(scan: result, now: Date(), policy: policy)
         Console.out(output == .json ? report.json() : report.summaryLine + "\n")
+        // A verdict nobody can read is no verdict: UNKNOWN, said on stderr.
+        try checkStdout()
         if report.state != .ok { throw ExitCode(Int32(report.state.rawValue)) }
+    }
+
+    /// When stdout is lost (closed, a full disk), one line on stderr and UNKNOWN (3): exit
+    /// status 1 would read as WARNING to a monitoring system.
+    private func checkStdout() throws {
+        do {
+            try Console.checkStdout()
+        } catch {
+            Console.err("atlas-certs: \(error.message)")
+            throw ExitCode(Int32(CheckReport.State.unknown.rawValue))
+        }
     }
 
     /// Prints the UNKNOWN line (or JSON) for a failure before any verdict, and gives the exit status.
@@ -73,6 +86,11 @@ struct CheckCommand: AsyncParsableCommand {
             Console.out("{\n  \"state\" : \"UNKNOWN\",\n  \"exitCode\" : 3,\n  \"summary\" : \(escaped)\n}\n")
         } else {
             Console.out("ATLAS-CERTS UNKNOWN - \(message)\n")
+        }
+        do {
+            try Console.checkStdout()
+        } catch {
+            Console.err("atlas-certs: \(error.message) UNKNOWN - \(message)")
         }
         return ExitCode(Int32(CheckReport.State.unknown.rawValue))
     }

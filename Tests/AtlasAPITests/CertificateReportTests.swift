@@ -57,6 +57,26 @@ struct CertificateReportTests {
         #expect(lines[3].contains(#""CN=Ana Lima,OU=Pay ""x""""#))
     }
 
+    @Test("CSV: a cell a spreadsheet could run as a formula is guarded, after leading spaces too, numbers included",
+          arguments: ["-1-1", " =1+1", "=1+1", "+1", "@SUM(A1)", "   -2+3", "\t=1", "\r=1", "\u{FF1D}1+1", " \t@x"])
+    func formulaGuard(_ text: String) {
+        let rows = [Self.row(1, subject: text, days: 10, user: text)]
+        let line = CertificateReport(rows: rows, now: Self.now).csv().split(separator: "\n")[1]
+        let shown = TerminalSafe.sanitize(text)
+        // Subject and username: quoted, the text after a leading apostrophe.
+        let guarded = "\"'" + shown.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        #expect(line.components(separatedBy: guarded).count == 3, "\(line)")
+        #expect(!line.contains(",\(shown),") && !line.contains(",\"\(shown)\""), "\(line)")
+    }
+
+    @Test("CSV: ordinary cells are not guarded")
+    func noFalseGuard() {
+        let rows = [Self.row(1, subject: "CN=a-b+c@d", days: 10, user: "1-1")]
+        let line = CertificateReport(rows: rows, now: Self.now).csv().split(separator: "\n")[1]
+        #expect(line.hasPrefix("1,01,CN=a-b+c@d,"), "\(line)")
+        #expect(line.hasSuffix(",1-1"), "\(line)")
+    }
+
     @Test("hostile subjects: visible escapes in table and CSV, \\u escapes in JSON", arguments: [
         "CN=\u{1B}[31mred\u{1B}[0m", "CN=\u{1B}]52;c;ZXZpbA==\u{07}", "CN=a\rb\nc\u{8}d\te", "CN=\u{202E}txt.exe", "CN=\u{9B}2J",
     ])

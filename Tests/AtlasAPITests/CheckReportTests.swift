@@ -66,6 +66,18 @@ struct CheckReportTests {
         #expect(line.components(separatedBy: "|").count == 2, "exactly one separator before the perfdata: \(line)")
     }
 
+    @Test("A policy not bounded by the parser (built in code) cannot trap the line or the JSON",
+          arguments: [TimeInterval.greatestFiniteMagnitude, 1e300 * 86_400, .infinity, .nan])
+    func unboundedPolicy(_ seconds: TimeInterval) throws {
+        let report = CheckReport(rows: [Self.row(1, left: 3_600), Self.row(2, left: 90 * Self.day)], failures: [], projectsScanned: 1,
+                                 now: Self.now, policy: ExpiryPolicy(warning: seconds, critical: seconds))
+        #expect(report.summaryLine.hasPrefix("ATLAS-CERTS "))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let expected: Int64 = seconds.isNaN ? 0 : .max
+        #expect((document["warningSeconds"] as? NSNumber)?.int64Value == expected)
+        #expect((document["criticalSeconds"] as? NSNumber)?.int64Value == expected)
+    }
+
     @Test("JSON: state, exit code, the certificates needing attention, exact IDs")
     func json() throws {
         let report = Self.report([Self.row(9_223_372_036_854_775_807, left: 2 * Self.day), Self.row(7, left: 90 * Self.day)])

@@ -57,6 +57,33 @@ struct SettingsTests {
         }
     }
 
+    @Test("thresholds are bounded: over 100 years or not finite is a one-line error, from a flag or the file",
+          arguments: ["1e300d", "1e308w", "36501d", "99999999999999999999h", "inf", "nan", "1e400"])
+    func bounded(_ text: String) throws {
+        let flag = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: text, criticalFlag: nil, settings: AtlasCertsSettings()) }
+        #expect(flag?.message.hasPrefix("--warning must be") == true, "\(flag?.message ?? "")")
+        #expect(flag?.message.contains("\n") == false)
+        let file = try AtlasCertsSettings.parse("[thresholds]\nwarning = \"\(text)\"\ncritical = \"\(text)\"\n", path: "/cfg.toml")
+        let fromFile = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: file) }
+        #expect(fromFile?.message.contains("/cfg.toml") == true, "\(fromFile?.message ?? "")")
+        #expect(DurationText.parse(text) == nil)
+    }
+
+    @Test("the bound: 36500d (100 years) is accepted, more is refused and says the bound")
+    func bound() throws {
+        let policy = try ExpiryPolicy.resolve(warningFlag: "36500d", criticalFlag: "5214w", settings: AtlasCertsSettings())
+        #expect(policy.warning == 36_500 * Self.day && policy.critical == 5_214 * 7 * Self.day)
+        #expect(DurationText.read("36500d") == .success(DurationText.maximum))
+        #expect(DurationText.read("1e300d") == .failure(.tooLong))
+        #expect(DurationText.read("5215w") == .failure(.tooLong))
+        #expect(DurationText.read("soon") == .failure(.malformed))
+        let huge = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: "1e308w", criticalFlag: nil, settings: AtlasCertsSettings()) }
+        #expect(huge?.message == "--warning must be at most 36500d (100 years), not '1e308w'.")
+        let numbers = try AtlasCertsSettings.parse("[thresholds]\ncritical = 9223372036854775807\n", path: "/c.toml")
+        let fromNumber = #expect(throws: AtlasError.self) { try ExpiryPolicy.resolve(warningFlag: nil, criticalFlag: nil, settings: numbers) }
+        #expect(fromNumber?.message.contains("must be at most 36500d") == true, "\(fromNumber?.message ?? "")")
+    }
+
     @Test("the file is found where XDG says, or where ATLAS_CERTS_CONFIG points")
     func location() {
         #expect(AtlasCertsSettings.path(environment: [:], homeDirectory: "/home/a") == "/home/a/.config/atlas-certs/config.toml")

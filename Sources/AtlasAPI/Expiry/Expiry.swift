@@ -78,11 +78,30 @@ public enum TimeLeft {
 }
 
 /// Parses durations as users type them on the command line: `30d`, `12h`, `90m`,
-/// `2w`, `45s`, or a bare number of days.
+/// `2w`, `45s`, or a bare number of days. Bounded: nothing longer than `maximum`, nothing
+/// negative or not finite, so every later sum or conversion of a duration stays finite.
 public enum DurationText {
+    /// The longest duration accepted: 36,500 days (100 years), far beyond any certificate's life.
+    public static let maximum: TimeInterval = 36_500 * 86_400
+    /// `maximum` as users read it, for messages.
+    public static let maximumText = "36500d (100 years)"
+
+    /// Why a text is not an accepted duration.
+    public enum Failure: Error, Sendable, Equatable {
+        /// Not a number with an optional unit.
+        case malformed
+        /// A duration, but longer than `maximum`.
+        case tooLong
+    }
+
     public static func parse(_ text: String) -> TimeInterval? {
+        try? read(text).get()
+    }
+
+    /// The duration in seconds, or why the text is not one.
+    public static func read(_ text: String) -> Result<TimeInterval, Failure> {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let last = trimmed.last else { return nil }
+        guard let last = trimmed.last else { return .failure(.malformed) }
         let unit: Double
         var digits = Substring(trimmed)
         switch last {
@@ -93,7 +112,9 @@ public enum DurationText {
         case "w": unit = 7 * 86_400; digits = digits.dropLast()
         default: unit = 86_400
         }
-        guard let value = Double(digits), value >= 0, value.isFinite else { return nil }
-        return value * unit
+        guard let value = Double(digits), value >= 0, value.isFinite else { return .failure(.malformed) }
+        // Compared before multiplying, so that no product can overflow to infinity.
+        guard value <= maximum / unit else { return .failure(.tooLong) }
+        return .success(value * unit)
     }
 }

@@ -90,7 +90,18 @@ public struct CertificateReport: Sendable {
                createdAt: row.certificate.createdAt, notAfter: row.certificate.notAfter, projectId: row.projectID,
                projectName: row.projectName, username: row.username, databaseName: row.databaseName,
                status: policy.status(notAfter: row.certificate.notAfter, now: now).rawValue,
-               secondsLeft: Int64(row.certificate.notAfter.timeIntervalSince(now).rounded(.down)))
+               secondsLeft: Self.wholeSeconds(row.certificate.notAfter.timeIntervalSince(now)))
+    }
+
+    /// Whole seconds, rounded down and clamped to `Int64` (NaN as 0), so that no interval
+    /// traps: parsed thresholds are bounded, but a policy or a date built in code need not be.
+    static func wholeSeconds(_ interval: TimeInterval) -> Int64 {
+        guard !interval.isNaN else { return 0 }
+        let down = interval.rounded(.down)
+        // 2^63 is exactly representable; Int64.max (2^63 - 1) is not.
+        if down >= 9_223_372_036_854_775_808.0 { return .max }
+        if down <= -9_223_372_036_854_775_808.0 { return .min }
+        return Int64(down)
     }
 
     public func json() -> String {
@@ -143,11 +154,20 @@ public struct CertificateReport: Sendable {
 
     static func csvField(_ raw: String) -> String {
         let value = TerminalSafe.sanitize(raw)
-        // A leading =, +, - or @ would run as a formula in a spreadsheet.
-        let guarded = value.first.map { "=+-@".contains($0) } == true && !value.allSatisfy({ $0.isNumber || $0 == "-" }) ? "'" + value : value
+        let guarded = startsLikeFormula(raw) || startsLikeFormula(value) ? "'" + value : value
         if guarded.contains(where: { $0 == "," || $0 == "\"" || $0 == " " }) || guarded != value {
             return "\"" + guarded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return guarded
+    }
+
+    /// True when a spreadsheet could run the cell as a formula (OWASP "CSV injection"): its
+    /// first character, after any leading spaces, is =, +, -, @ (or their full-width forms),
+    /// a tab or a carriage return. Every such cell is guarded, numbers like `-1-1` included:
+    /// a formula needs no letters.
+    static func startsLikeFormula(_ text: String) -> Bool {
+        let triggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+        guard let first = text.unicodeScalars.first(where: { triggers.contains($0) || !$0.properties.isWhitespace }) else { return false }
+        return triggers.contains(first)
     }
 }

@@ -139,7 +139,7 @@ public struct CheckReport: Sendable {
             state: state.label, exitCode: state.rawValue, summary: summaryLine,
             counts: Counts(critical: counts.critical, warning: counts.warning, ok: counts.ok),
             projectsScanned: projectsScanned,
-            warningSeconds: Int64(policy.warning), criticalSeconds: Int64(policy.critical),
+            warningSeconds: CertificateReport.wholeSeconds(policy.warning), criticalSeconds: CertificateReport.wholeSeconds(policy.critical),
             soonest: soonest.map(report.record),
             attention: rows.filter { status(of: $0) != .ok }.map(report.record),
             failures: failures.map {

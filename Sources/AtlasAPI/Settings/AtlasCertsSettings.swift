@@ -95,15 +95,24 @@ extension ExpiryPolicy {
             ?? settings.warning.map { ($0, "warning (\(fileName))") } ?? ("\(defaultWarningDays)d", "default")
         let (criticalText, criticalSource) = criticalFlag.map { ($0, "--critical") }
             ?? settings.critical.map { ($0, "critical (\(fileName))") } ?? ("\(defaultCriticalDays)d", "default")
-        guard let warning = DurationText.parse(warningText) else {
-            throw AtlasError(kind: .invalidInput, message: "\(warningSource) must be a duration such as 30d, 2w or 72h, not '\(TerminalSafe.sanitize(warningText, maxCharacters: 40))'.")
-        }
-        guard let critical = DurationText.parse(criticalText) else {
-            throw AtlasError(kind: .invalidInput, message: "\(criticalSource) must be a duration such as 7d or 48h, not '\(TerminalSafe.sanitize(criticalText, maxCharacters: 40))'.")
-        }
+        let warning = try seconds(warningText, source: warningSource, examples: "30d, 2w or 72h")
+        let critical = try seconds(criticalText, source: criticalSource, examples: "7d or 48h")
         guard critical <= warning else {
             throw AtlasError(kind: .invalidInput, message: "The critical threshold (\(criticalText), \(criticalSource)) must not be longer than the warning threshold (\(warningText), \(warningSource)).")
         }
         return ExpiryPolicy(warning: warning, critical: critical)
+    }
+
+    /// One threshold in seconds, or a one-line error naming where the text came from.
+    static func seconds(_ text: String, source: String, examples: String) throws -> TimeInterval {
+        let shown = TerminalSafe.sanitize(text, maxCharacters: 40)
+        switch DurationText.read(text) {
+        case .success(let seconds):
+            return seconds
+        case .failure(.malformed):
+            throw AtlasError(kind: .invalidInput, message: "\(source) must be a duration such as \(examples), not '\(shown)'.")
+        case .failure(.tooLong):
+            throw AtlasError(kind: .invalidInput, message: "\(source) must be at most \(DurationText.maximumText), not '\(shown)'.")
+        }
     }
 }
