@@ -35,6 +35,9 @@ struct Session {
         let configuration = AtlasClientConfiguration(
             baseURL: baseURL, apiVersion: options.resolvedAPIVersion,
             requestTimeout: .milliseconds(Int64(options.timeout * 1000)))
+        // Plain HTTP only to loopback: elsewhere keys, tokens and new private keys would
+        // cross the network in clear.
+        try configuration.validate()
         let transport = try AsyncHTTPClientTransport(baseURL: configuration.baseURL, environment: environment)
         let authorizer: any RequestAuthorizer
         switch credentials {

@@ -64,8 +64,16 @@ struct BaseURLTests {
         #expect(refused.status == 401)
     }
 
-    @Test("through the client, a strict Digest server behind a path prefix accepts the key",
-          .disabled("needs AtlasClient+Send.swift to authorize configuration.wireRequestURI(requestURI) (issue 14)"))
+    /// TLS verification is relaxed for loopback only; `127.evil.example` was taken for it.
+    @Test("the transport's loopback rule is the strict one", arguments: [
+        ("127.0.0.1", true), ("127.8.9.10", true), ("[::1]", true), ("localhost", true),
+        ("127.evil.example", false), ("127.0.0.1.nip.io", false), ("128.0.0.1", false), ("example.com", false),
+    ])
+    func transportLoopback(host: String, loopback: Bool) {
+        #expect(AsyncHTTPClientTransport.isLoopback(host) == loopback)
+    }
+
+    @Test("through the client, a strict Digest server behind a path prefix accepts the key")
     func clientBehindPrefix() async throws {
         let server = Self.strictServer()
         let client = AtlasClient(

@@ -27,7 +27,8 @@ extension AtlasClient {
                 }
                 let current: AuthorizationAttempt
                 do {
-                    current = try await authorizer.authorize(method: method.rawValue, requestURI: requestURI)
+                    // The Digest `uri` is the request-target as sent, a gateway's path prefix included.
+                    current = try await authorizer.authorize(method: method.rawValue, requestURI: configuration.wireRequestURI(requestURI))
                 } catch let error as AtlasError {
                     throw error
                 } catch let error as TransportError {

@@ -72,9 +72,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             body: Array(buffer.readableBytesView))
     }
 
+    /// One rule for loopback (`AtlasClientConfiguration.isLoopback(host:)`): a name such as
+    /// `127.evil.example` is not an address and not loopback.
     static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        AtlasClientConfiguration.isLoopback(host: host)
     }
 
     /// Maps the many error types of NIO and AsyncHTTPClient onto the few cases a user can act on.
