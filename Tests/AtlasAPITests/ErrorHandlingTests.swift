@@ -277,3 +277,38 @@ struct SilentServerTests {
         #expect(error?.kind == .serverError)
     }
 }
+
+/// A body that stalls after the head: the timeout covers the whole response, not only the
+/// head (issue 14: `check --timeout 2` hung 300 s, `create` 40 s with its answer half sent).
+@Suite("Stalled bodies")
+struct StalledBodyTests {
+    @Test("a response whose body stops mid-way times out within the request's timeout")
+    func stalledBody() async throws {
+        let server = try StallingServer(prefix: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"results\":[")
+        defer { server.stop() }
+        let transport = try AsyncHTTPClientTransport(baseURL: server.url, environment: [:])
+        let started = ContinuousClock.now
+        let error = await #expect(throws: TransportError.self) {
+            _ = try await transport.send(HTTPRequest(method: .get, url: server.url + "/api/atlas/v2/groups", timeout: .milliseconds(300)))
+        }
+        let waited = ContinuousClock.now - started
+        await transport.shutdown()
+        #expect(error?.failure == .timeout)
+        // Generous: before the fix this never returned.
+        #expect(waited < .seconds(20), "\(waited)")
+    }
+
+    @Test("through the client a stalled body is retried, then one clear timeout error")
+    func stalledBodyThroughClient() async throws {
+        let server = try StallingServer(prefix: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"results\":[")
+        defer { server.stop() }
+        let transport = try AsyncHTTPClientTransport(baseURL: server.url, environment: [:])
+        let client = AtlasClient(configuration: AtlasClientConfiguration(baseURL: server.url, requestTimeout: .milliseconds(200),
+                                                                         retry: RetryPolicy(maxAttempts: 2, sleep: { _ in })),
+                                 transport: transport, authorizer: NoAuthorizer())
+        let error = await #expect(throws: AtlasError.self) { _ = try await client.projects() }
+        await transport.shutdown()
+        #expect(error?.kind == .transport(.timeout))
+        #expect(error?.message.hasPrefix("No answer from") == true, "\(error?.message ?? "")")
+    }
+}

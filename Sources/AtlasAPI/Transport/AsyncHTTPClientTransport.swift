@@ -39,7 +39,27 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         try? await client.shutdown()
     }
 
+    /// One exchange, head and whole body, within `request.timeout`: AsyncHTTPClient's
+    /// timeout ends at the response head, so a body that stalls or drips would otherwise
+    /// keep a command waiting for ever (`check --timeout 2` hung 300 s; `create` hung with
+    /// its answer, and the new key, half sent).
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let timeout = request.timeout
+        return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+            group.addTask { try await self.exchange(request) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw TransportError(.timeout)
+            }
+            return response
+        }
+    }
+
+    private func exchange(_ request: HTTPRequest) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for header in request.headers {
