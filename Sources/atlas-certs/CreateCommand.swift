@@ -16,9 +16,12 @@ struct CreateCommand: AsyncParsableCommand {
         discussion: """
             Only users whose x509Type is MANAGED can get one. Everything is checked before the \
             certificate is requested: the months, the user, the output directory and that the file \
-            does not exist (unless --force). The PEM (certificate and private key) is written \
+            does not exist (unless --force, which replaces only a regular file: a symbolic link, \
+            device, FIFO or socket is refused; /dev/stdout and /dev/fd/1 mean -). The PEM (certificate and private key) is written \
             atomically with mode 0600 and is never printed, except with --out - (standard output, \
-            the summary then goes to stderr). Atlas returns the private key only once.
+            the summary then goes to stderr). Atlas returns the private key only once: an \
+            answer without a readable certificate and key, or a request that fails after it was \
+            sent (a timeout, a 5xx), is an error that says a certificate may have been issued.
             Examples:
               atlas-certs create --project Payments --user 'CN=app,OU=payments' --months 6 --out app.pem
               atlas-certs create --project 5e2211c17a3e5a48f5497de3 --user svc-orders --out - | gpg --encrypt -r ops@example.com > svc-orders.pem.gpg
@@ -38,7 +41,7 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("File to write the certificate and private key to (mode 0600); - for standard output.", valueName: "file"))
     var out: String
 
-    @Flag(name: .long, help: "Replace the --out file if it exists.")
+    @Flag(name: .long, help: "Replace the --out file if it exists and is a regular file (never a link, device or FIFO).")
     var force = false
 
     func validate() throws {
@@ -63,31 +66,42 @@ struct CreateCommand: AsyncParsableCommand {
             _ = try await session.client.userEligibleForCertificates(project: resolved, username: user)
             try writer?.preflight()
 
-            let details: Result<IssuedCertificateDetails, any Error>
-            let hasPrivateKey: Bool
+            // The PEM lives in this scope only: written, then released.
+            let issued: IssuedCertificatePEM
             do {
-                // The PEM lives in this scope only: written, then released.
-                let issued = try await session.client.createCertificate(projectID: resolved.id, username: user, months: months)
-                // Only the certificate block is parsed; the details name the certificate in
-                // every message from here on, including a failed write.
-                details = Result { try IssuedCertificateDetails(issued) }
-                hasPrivateKey = issued.containsPrivateKey
-                do {
-                    if let writer {
-                        try issued.withPEM { pem in try writer.write(pem) }
-                    } else {
-                        // A reader that goes away must give EPIPE (and the message below), not kill us.
-                        signal(SIGPIPE, SIG_IGN)
-                        try issued.withPEM { pem in try PEMFileWriter.writeToStandardOutput(pem) }
-                    }
-                } catch {
-                    let reason = Console.message(for: error)
-                    Console.err("atlas-certs: " + CertificateCreationReport.lostKey(details: details, username: user, reason: reason))
-                    throw ExitCode(1)
-                }
+                issued = try await session.client.createCertificate(projectID: resolved.id, username: user, months: months)
+            } catch {
+                // A timeout, a 5xx or an unreadable answer may hide an issued certificate.
+                guard CertificateCreationReport.mayHaveIssued(after: error) else { throw error }
+                Console.err("atlas-certs: " + CertificateCreationReport.createUncertain(username: user, reason: Console.message(for: error)))
+                throw ExitCode(1)
             }
-            let summary = CertificateCreationReport.summary(details: details, username: user, project: resolved, path: writer?.absolutePath,
-                                                            hasPrivateKey: hasPrivateKey, now: Date())
+            // HTML, JSON, a corrupt PEM or a certificate without its key is a failure, and
+            // nothing is written. The details name the certificate in every message from
+            // here on, including a failed write.
+            let details: IssuedCertificateDetails
+            switch IssuedAnswerCheck.check(issued) {
+            case .success(let checked):
+                details = checked
+            case .failure(let problem):
+                Console.err("atlas-certs: " + CertificateCreationReport.badAnswer(problem, username: user))
+                throw ExitCode(1)
+            }
+            do {
+                if let writer {
+                    try issued.withPEM { pem in try writer.write(pem) }
+                } else {
+                    // A reader that goes away must give EPIPE (and the message below), not kill us.
+                    signal(SIGPIPE, SIG_IGN)
+                    try issued.withPEM { pem in try PEMFileWriter.writeToStandardOutput(pem) }
+                }
+            } catch {
+                let reason = Console.message(for: error)
+                Console.err("atlas-certs: " + CertificateCreationReport.lostKey(details: .success(details), username: user, reason: reason))
+                throw ExitCode(1)
+            }
+            let summary = CertificateCreationReport.summary(details: .success(details), username: user, project: resolved, path: writer?.absolutePath,
+                                                            hasPrivateKey: true, now: Date())
             if writer == nil { Console.err(summary) } else { Console.out(summary) }
         }
     }

@@ -107,6 +107,86 @@ struct PEMFileWriterTests {
         }
     }
 
+    static func fileType(_ path: String) throws -> mode_t {
+        var status = stat()
+        try #require(lstat(path, &status) == 0, "cannot stat \(path)")
+        return status.st_mode & 0o170000
+    }
+
+    @Test("--force never replaces a FIFO: refused by the check and by the write, still a FIFO, nothing left behind", arguments: [true, false])
+    func fifoTarget(replace: Bool) throws {
+        try Self.inDirectory { directory in
+            let path = directory.appendingPathComponent("pipe").path
+            try #require(mkfifo(path, 0o600) == 0)
+            let writer = PEMFileWriter(path: path, replace: replace)
+            let early = #expect(throws: PEMWriteError.self) { try writer.preflight() }
+            #expect(early?.kind == .notRegularFile(type: "FIFO (named pipe)"))
+            #expect(early?.message.contains("not a regular file") == true, "\(early?.message ?? "")")
+            #expect(early?.message.contains("\n") == false)
+            let late = #expect(throws: PEMWriteError.self) { try writer.write(Self.pem) }
+            #expect(late?.kind == .notRegularFile(type: "FIFO (named pipe)"))
+            #expect(try Self.fileType(path) == 0o010000, "still a FIFO")
+            #expect(try Self.entries(directory) == ["pipe"])
+        }
+    }
+
+    @Test("--force never replaces a character device (/dev/null is only checked, never written)")
+    func characterDeviceTarget() throws {
+        try #require(try Self.fileType("/dev/null") == 0o020000)
+        let writer = PEMFileWriter(path: "/dev/null", replace: true)
+        let early = #expect(throws: PEMWriteError.self) { try writer.preflight() }
+        #expect(early?.kind == .notRegularFile(type: "character device"))
+        // write() refuses before it creates anything in /dev.
+        let late = #expect(throws: PEMWriteError.self) { try writer.write(Self.pem) }
+        #expect(late?.kind == .notRegularFile(type: "character device"))
+        #expect(try Self.fileType("/dev/null") == 0o020000)
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: "/dev")).contains { $0.hasPrefix(".null.") })
+    }
+
+    @Test("--force never replaces or follows a symlink, even to a regular file: link and target unchanged", arguments: [true, false])
+    func symlinkToRegularFile(replace: Bool) throws {
+        try Self.inDirectory { directory in
+            let target = directory.appendingPathComponent("real.pem")
+            let original = Data("the real file\n".utf8)
+            try original.write(to: target)
+            let path = directory.appendingPathComponent("app.pem").path
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target.path)
+            let writer = PEMFileWriter(path: path, replace: replace)
+            let early = #expect(throws: PEMWriteError.self) { try writer.preflight() }
+            #expect(early?.kind == .symbolicLink)
+            #expect(early?.message.contains("symbolic link") == true)
+            let late = #expect(throws: PEMWriteError.self) { try writer.write(Self.pem) }
+            #expect(late?.kind == .symbolicLink)
+            #expect(try Self.fileType(path) == 0o120000, "still a link")
+            #expect(try Data(contentsOf: target) == original)
+            #expect(try Self.entries(directory) == ["app.pem", "real.pem"])
+        }
+    }
+
+    @Test("a socket is refused with --force too")
+    func socketTarget() throws {
+        try Self.inDirectory { directory in
+            let path = directory.appendingPathComponent("s").path
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(fd >= 0)
+            defer { close(fd) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            try #require(path.utf8.count < MemoryLayout.size(ofValue: address.sun_path))
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            try #require(bound == 0)
+            let writer = PEMFileWriter(path: path, replace: true)
+            #expect((#expect(throws: PEMWriteError.self) { try writer.preflight() })?.kind == .notRegularFile(type: "socket"))
+            #expect(throws: PEMWriteError.self) { try writer.write(Self.pem) }
+            #expect(try Self.fileType(path) == 0o140000)
+        }
+    }
+
     @Test("a missing directory is reported by the check, and the write creates nothing")
     func missingDirectory() throws {
         try Self.inDirectory { directory in
@@ -135,5 +215,8 @@ struct PEMFileWriterTests {
         #expect(error.message.contains("\\x1B"))
         #expect(PEMDestination(argument: "-") == .standardOutput)
         #expect(PEMDestination(argument: "./-") == .file(path: "./-"))
+        #expect(PEMDestination(argument: "/dev/stdout") == .standardOutput)
+        #expect(PEMDestination(argument: "/dev/fd/1") == .standardOutput)
+        #expect(PEMDestination(argument: "/dev/stderr") == .file(path: "/dev/stderr"))
     }
 }

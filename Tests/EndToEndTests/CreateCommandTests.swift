@@ -218,4 +218,59 @@ struct CreateCommandTests {
             #expect(try Self.entries(directory) == [])
         }
     }
+
+    @Test("--force refuses a FIFO, a character device and a symlink with one line, before any POST; nothing is replaced")
+    func forceRefusesSpecialFiles() async throws {
+        let data = Self.data(seed: 56)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
+        defer { Task { try? await simulator.shutdown() } }
+        let user = try #require(data.users.first { $0.hasManagedCertificates })
+        try await Self.inDirectory { directory in
+            let fifo = directory.appendingPathComponent("pipe").path
+            try #require(mkfifo(fifo, 0o600) == 0)
+            let real = directory.appendingPathComponent("real.pem")
+            try Data("keep me\n".utf8).write(to: real)
+            let link = directory.appendingPathComponent("link.pem").path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real.path)
+            // /dev/null is only named, never written: the refusal comes before anything is opened.
+            let cases: [(path: String, says: String)] = [
+                (fifo, "is a FIFO (named pipe), not a regular file"),
+                ("/dev/null", "is a character device, not a regular file"),
+                (link, "is a symbolic link"),
+            ]
+            for (path, says) in cases {
+                let run = try await ListCommandTests.atlasCerts(
+                    ["create", "--project", user.groupId, "--user", user.username, "--out", path, "--force"],
+                    environment: ListCommandTests.environment(for: simulator))
+                #expect(run.status == 1, "\(path): \(run.stderr)")
+                #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+                #expect(run.stderr.contains(says), "\(path): \(run.stderr)")
+                #expect(run.stdout.isEmpty)
+            }
+            #expect(simulator.requestCount(.certsCreate) == 0)
+            #expect(simulator.requestLog.allSatisfy { $0.method == "GET" })
+            var status = stat()
+            #expect(lstat(fifo, &status) == 0 && status.st_mode & 0o170000 == 0o010000, "still a FIFO")
+            #expect(lstat("/dev/null", &status) == 0 && status.st_mode & 0o170000 == 0o020000, "still a device")
+            #expect(lstat(link, &status) == 0 && status.st_mode & 0o170000 == 0o120000, "still a link")
+            #expect(try String(contentsOf: real, encoding: .utf8) == "keep me\n")
+            #expect(try Self.entries(directory) == ["link.pem", "pipe", "real.pem"])
+        }
+    }
+
+    @Test("--out /dev/stdout and /dev/fd/1 are --out -: the PEM goes to stdout, nothing is replaced", arguments: ["/dev/stdout", "/dev/fd/1"])
+    func namedStandardOutput(_ out: String) async throws {
+        let data = Self.data(seed: 57)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
+        defer { Task { try? await simulator.shutdown() } }
+        let user = try #require(data.users.first { $0.hasManagedCertificates })
+        let run = try await ListCommandTests.atlasCerts(["create", "--project", user.groupId, "--user", user.username, "--out", out, "--force"],
+                                                        environment: ListCommandTests.environment(for: simulator))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        #expect(run.stdout.contains("-----BEGIN PRIVATE KEY-----"))
+        #expect(run.stderr.contains("standard output"), "\(run.stderr)")
+        var status = stat()
+        #expect(lstat("/dev/stdout", &status) == 0 && status.st_mode & 0o170000 == 0o120000, "/dev/stdout is still a link")
+    }
 }

@@ -50,6 +50,50 @@ public enum CertificateCreationReport {
             + "Run atlas-certs create again to get another."
     }
 
+    /// Whether Atlas may have issued a certificate although the POST failed with `error`:
+    /// false only when the request was certainly refused or never sent (Atlas's 4xx
+    /// answers, bad input, credentials, a refused connection, an unknown host, TLS or the
+    /// proxy); true for a timeout, a reset or cut-short answer, a 5xx, an unexpected
+    /// status or body, and anything unknown. The POST is never retried either way.
+    public static func mayHaveIssued(after error: any Error) -> Bool {
+        guard let error = error as? AtlasError else { return true }
+        switch error.kind {
+        case .unauthorized, .accessListDenied, .forbidden, .notFound, .invalidVersion, .badRequest, .conflict,
+             .rateLimited, .credentials, .invalidInput:
+            return false
+        case .transport(let failure):
+            switch failure {
+            case .dnsFailure, .connectionRefused, .tls, .proxy: return false
+            case .timeout, .connectionReset, .truncatedBody, .bodyTooLarge, .other: return true
+            }
+        case .serverError, .httpStatus, .decoding, .pagination, .cancelled:
+            return true
+        }
+    }
+
+    /// The one line after a POST that failed in a way that may still have issued a
+    /// certificate (`mayHaveIssued(after:)`): `reason` is the error's message.
+    public static func createUncertain(username: String, reason: String) -> String {
+        let user = TerminalSafe.sanitize(username, maxCharacters: 120)
+        return "The request to create a certificate for '\(user)' failed: \(TerminalSafe.sanitize(reason, maxCharacters: 300)) "
+            + "Atlas may have issued a certificate anyway (the request is never retried); nothing was written. "
+            + "atlas-certs list --user shows whether one was issued (its private key is lost); run atlas-certs create again to get a usable one."
+    }
+
+    /// The one line after Atlas answered the POST with something that is not a usable
+    /// certificate and private key (`IssuedAnswerCheck`): nothing was written.
+    public static func badAnswer(_ problem: IssuedAnswerProblem, username: String) -> String {
+        let user = TerminalSafe.sanitize(username, maxCharacters: 120)
+        let certificate: String
+        if let details = problem.details {
+            certificate = "Atlas issued certificate \(details.id.decimal) (serial \(details.id.hexSerial), valid until \(utc(details.notAfter)))"
+        } else {
+            certificate = "A certificate may have been issued (its ID could not be read; atlas-certs list --user shows it)"
+        }
+        return "\(certificate) for '\(user)', but \(TerminalSafe.sanitize(problem.reason, maxCharacters: 300)) "
+            + "Nothing was written: without its private key the certificate cannot be used. Run atlas-certs create again to get another."
+    }
+
     /// `2026-11-10 03:06:35 UTC`.
     public static func utc(_ date: Date) -> String {
         AtlasJSON.formatDate(date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")

@@ -6,14 +6,18 @@ import Darwin
 import Foundation
 
 /// Where `create` puts the PEM (certificate and private key): a file, or standard output
-/// when the user explicitly asked for it with `-`.
+/// when the user explicitly asked for it with `-` (or named it: `/dev/stdout`, `/dev/fd/1`,
+/// `/proc/self/fd/1`, which are written as `-` is, never replaced by a file).
 public enum PEMDestination: Sendable, Hashable {
     case standardOutput
     case file(path: String)
 
-    /// `-` is standard output; anything else is a file path.
+    /// The paths that mean standard output.
+    public static let standardOutputPaths: Set<String> = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+
+    /// `-` (or a name of standard output) is standard output; anything else is a file path.
     public init(argument: String) {
-        self = argument == "-" ? .standardOutput : .file(path: argument)
+        self = Self.standardOutputPaths.contains(argument) ? .standardOutput : .file(path: argument)
     }
 }
 
@@ -26,6 +30,10 @@ public struct PEMWriteError: Error, Sendable, Equatable, CustomStringConvertible
         case directoryMissing
         case notADirectory
         case isDirectory
+        /// The path is a symbolic link: never followed, never replaced, even with `replace`.
+        case symbolicLink
+        /// The path is a device, FIFO or socket (`type` in words): never replaced.
+        case notRegularFile(type: String)
         /// A system call failed (`errno`).
         case system(operation: String, errno: Int32)
     }
@@ -52,6 +60,10 @@ public struct PEMWriteError: Error, Sendable, Equatable, CustomStringConvertible
             message = "\(shown) cannot be created: a component of its directory is not a directory."
         case .isDirectory:
             message = "\(shown) is a directory; give --out a file name."
+        case .symbolicLink:
+            message = "\(shown) is a symbolic link; atlas-certs neither follows nor replaces links, even with --force: give --out the file itself, or - for standard output."
+        case .notRegularFile(let type):
+            message = "\(shown) is a \(type), not a regular file; --force replaces only regular files: choose another --out, or - for standard output."
         case .system(let operation, let code):
             message = "Cannot \(operation) \(shown): \(String(cString: strerror(code)))."
         }
@@ -70,6 +82,11 @@ public struct PEMWriteError: Error, Sendable, Equatable, CustomStringConvertible
 /// that appears meanwhile is never overwritten), and the temporary name is removed. On a
 /// file system without hard links the target itself is created with `O_EXCL` instead.
 /// On any failure the temporary file is removed.
+///
+/// Only a regular file is ever replaced: a directory, a symbolic link (even to a regular
+/// file: it is neither followed nor replaced), a device, a FIFO or a socket is refused,
+/// by `preflight` and again by `write` before the temporary file is made and just before
+/// the `rename`.
 public struct PEMFileWriter: Sendable {
     public let path: String
     public let replace: Bool
@@ -119,11 +136,28 @@ public struct PEMFileWriter: Sendable {
         guard access(directory, W_OK | X_OK) == 0 else {
             throw PEMWriteError(.system(operation: "write in the directory of", errno: errno), path: path)
         }
-        if lstat(path, &status) == 0 {
-            if Self.isDirectory(status) { throw PEMWriteError(.isDirectory, path: path) }
-            if !replace { throw PEMWriteError(.exists, path: path) }
-        } else if errno != ENOENT {
-            throw PEMWriteError(.system(operation: "check", errno: errno), path: path)
+        if let refusal = try existingRefusal() { throw refusal }
+    }
+
+    /// What is at `path` now, as a refusal: nil when nothing is there, or a regular file
+    /// with `replace`. A symbolic link, a directory or any other non-regular file is
+    /// refused whatever `replace` says; a regular file without `replace` is `.exists`.
+    func existingRefusal() throws(PEMWriteError) -> PEMWriteError? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw PEMWriteError(.system(operation: "check", errno: code), path: path)
+        }
+        switch status.st_mode & mode_t(0o170000) {
+        case mode_t(0o100000): return replace ? nil : PEMWriteError(.exists, path: path)
+        case mode_t(0o040000): return PEMWriteError(.isDirectory, path: path)
+        case mode_t(0o120000): return PEMWriteError(.symbolicLink, path: path)
+        case mode_t(0o020000): return PEMWriteError(.notRegularFile(type: "character device"), path: path)
+        case mode_t(0o060000): return PEMWriteError(.notRegularFile(type: "block device"), path: path)
+        case mode_t(0o010000): return PEMWriteError(.notRegularFile(type: "FIFO (named pipe)"), path: path)
+        case mode_t(0o140000): return PEMWriteError(.notRegularFile(type: "socket"), path: path)
+        default: return PEMWriteError(.notRegularFile(type: "special file"), path: path)
         }
     }
 
@@ -137,6 +171,8 @@ public struct PEMFileWriter: Sendable {
     /// It does not call `preflight` (call that first for friendlier errors): `link`, `rename`
     /// and `O_EXCL` alone decide, at the last moment, what may be replaced.
     public func write(_ text: String) throws(PEMWriteError) {
+        // Nothing is created beside a device, FIFO, socket or link (e.g. in /dev).
+        if replace, let refusal = try existingRefusal() { throw refusal }
         let temporary = try createTemporaryFile()
         do throws(PEMWriteError) {
             try Self.fill(temporary.fd, with: text, path: path)
@@ -144,6 +180,8 @@ public struct PEMFileWriter: Sendable {
             temporary.closed()
             guard closed == 0 else { throw PEMWriteError(.system(operation: "write", errno: errno), path: path) }
             if replace {
+                // Checked again at the last moment: only a regular file (or nothing) is replaced.
+                if let refusal = try existingRefusal() { throw refusal }
                 guard rename(temporary.path, path) == 0 else {
                     let code = errno
                     throw PEMWriteError(code == EISDIR ? .isDirectory : .system(operation: "replace", errno: code), path: path)
@@ -153,7 +191,7 @@ public struct PEMFileWriter: Sendable {
                 // The target now names the same inode; the temporary name goes below.
             } else {
                 let code = hardLinks ? errno : EPERM
-                if code == EEXIST { throw PEMWriteError(.exists, path: path) }
+                if code == EEXIST { throw (try? existingRefusal()).flatMap { $0 } ?? PEMWriteError(.exists, path: path) }
                 guard Self.noHardLinks(code) else { throw PEMWriteError(.system(operation: "create", errno: code), path: path) }
                 try writeExclusively(text)
             }
@@ -176,7 +214,8 @@ public struct PEMFileWriter: Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, Self.fileMode)
         guard fd >= 0 else {
             let code = errno
-            throw PEMWriteError(code == EEXIST ? .exists : .system(operation: "create", errno: code), path: path)
+            if code == EEXIST { throw (try? existingRefusal()).flatMap { $0 } ?? PEMWriteError(.exists, path: path) }
+            throw PEMWriteError(.system(operation: "create", errno: code), path: path)
         }
         var failure: PEMWriteError?
         do throws(PEMWriteError) {
