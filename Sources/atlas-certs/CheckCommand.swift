@@ -14,7 +14,8 @@ struct CheckCommand: AsyncParsableCommand {
             expires soonest with its project and user, and performance data after '|'. The exit status is \
             2 when any certificate has less than --critical left, else 1 when any has less than --warning \
             left, else 0; it is 3 (UNKNOWN) when the scan could not read everything, and for bad options or \
-            credentials. --output json prints the details instead.
+            credentials. --output json prints the details instead. The whole check ends within --deadline \
+            (50 s by default, under Nagios' 60 s), with UNKNOWN if Atlas has not answered by then.
             Examples:
               atlas-certs check --warning 30d --critical 7d
               atlas-certs check --project payments-prod --project 5e2211c17a3e5a48f5497de3 --output json
@@ -44,21 +45,36 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Requests in flight at once.", valueName: "n"))
     var concurrency: Int = FleetScanner.defaultConcurrency
 
+    /// Under Nagios' default plugin timeout of 60 s, so that a slow or silent Atlas gives an
+    /// UNKNOWN line rather than a killed plugin.
+    static let defaultDeadline: Double = 50
+
+    @Option(name: .long, help: ArgumentHelp("UNKNOWN when the whole check has not finished within this many seconds (1 to 3600).", valueName: "seconds"))
+    var deadline: Double = CheckCommand.defaultDeadline
+
     func run() async throws {
         // Everything that goes wrong is UNKNOWN (3), said on stdout where monitoring
         // systems read the plugin's answer.
+        // With stdout closed, no verdict could be read: say so before scanning.
+        try checkStdout()
         let policy: ExpiryPolicy
         do {
             guard (1...64).contains(concurrency) else {
                 throw AtlasError(kind: .invalidInput, message: "--concurrency must be between 1 and 64.")
+            }
+            guard deadline.isFinite, (1...3600).contains(deadline) else {
+                throw AtlasError(kind: .invalidInput, message: "--deadline must be between 1 and 3600 seconds.")
             }
             policy = try ExpiryPolicy.resolve(warningFlag: warning, criticalFlag: critical, settings: try AtlasCertsSettings.load())
         } catch {
             throw unknown(error)
         }
         let scope = ScanScope(organizationID: org, projects: project)
+        let concurrency = concurrency
         let result = try await Session.run(global, onFailure: unknown) { session in
-            try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
+            try await Deadline.within(seconds: deadline, option: "--deadline") {
+                try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
+            }
         }
         let report = CheckReport(scan: result, now: Date(), policy: policy)
         Console.out(output == .json ? report.json() : report.summaryLine + "\n")

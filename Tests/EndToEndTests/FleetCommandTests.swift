@@ -153,4 +153,23 @@ struct FleetCommandTests {
             #expect(badThreshold.stdout.hasPrefix("ATLAS-CERTS UNKNOWN - --warning"), "\(badThreshold.stdout)")
         }
     }
+
+    /// A slow Atlas: before `--deadline`, `check` needed 121 s to say UNKNOWN on a silent
+    /// server with the default timeout, more than Nagios waits.
+    @Test("check: UNKNOWN within --deadline when Atlas answers too slowly")
+    func checkDeadline() async throws {
+        try await Self.withSimulator(seed: 35, faults: FaultConfiguration(latency: .seconds(6))) { _, simulator in
+            let started = ContinuousClock.now
+            let slow = try await ListCommandTests.atlasCerts(["check", "--deadline", "2", "--timeout", "30"],
+                                                            environment: ListCommandTests.environment(for: simulator))
+            let waited = ContinuousClock.now - started
+            #expect(slow.status == 3, "\(slow.stdout)")
+            #expect(slow.stdout.hasPrefix("ATLAS-CERTS UNKNOWN - No verdict within 2 s (--deadline)"), "\(slow.stdout)")
+            // Generous: the point is that it does not wait the 30 s timeout or its retries.
+            #expect(waited < .seconds(25), "\(waited)")
+            let bad = try await ListCommandTests.atlasCerts(["check", "--deadline", "0"], environment: ListCommandTests.environment(for: simulator))
+            #expect(bad.status == 3)
+            #expect(bad.stdout.contains("--deadline must be between 1 and 3600 seconds"), "\(bad.stdout)")
+        }
+    }
 }
