@@ -45,12 +45,12 @@ struct OutputFailureTests {
         return Run(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
     }
 
-    static func withSimulator(_ body: (SimulatorData, [String: String]) async throws -> Void) async throws {
+    static func withSimulator(_ body: (SimulatorData, [String: String], AtlasSimulator) async throws -> Void) async throws {
         let data = SimulatorData.generate(seed: 31, now: Date(), organizations: 1, projectsPerOrganization: 2, usersPerProject: 6,
                                           certificatesPerManagedUser: 2, managedFraction: 1)
         let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
         do {
-            try await body(data, ListCommandTests.environment(for: simulator))
+            try await body(data, ListCommandTests.environment(for: simulator), simulator)
         } catch {
             try? await simulator.shutdown()
             throw error
@@ -62,7 +62,7 @@ struct OutputFailureTests {
 
     @Test("list to /dev/full: exit 1 and one line on stderr, for every output format and the fleet scan")
     func fullDisk() async throws {
-        try await Self.withSimulator { data, environment in
+        try await Self.withSimulator { data, environment, _ in
             let project = data.projects[0].id
             // The control: the same run to /dev/null succeeds silently.
             let fine = try await Self.atlasCerts(["list", "--project", project], stdout: ">/dev/null", environment: environment)
@@ -79,21 +79,25 @@ struct OutputFailureTests {
 
     @Test("list with stdout closed: exit 1 and one line on stderr, before any request")
     func closedStdout() async throws {
-        try await Self.withSimulator { data, environment in
+        try await Self.withSimulator { data, environment, simulator in
             let run = try await Self.atlasCerts(["list", "--project", data.projects[0].id], stdout: ">&-", environment: environment)
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stderrLines.count == 1, "\(run.stderr)")
             #expect(run.stderr.contains("standard output is closed"), "\(run.stderr)")
             let fleet = try await Self.atlasCerts(["list", "--all", "--output", "ndjson"], stdout: ">&-", environment: environment)
             #expect(fleet.status == 1 && fleet.stderr.contains("standard output is closed"), "\(fleet.stderr)")
+            let check = try await Self.atlasCerts(["check"], stdout: ">&-", environment: environment)
+            #expect(check.status == 3 && check.stderr.contains("standard output is closed"), "\(check.stderr)")
+            #expect(simulator.requestLog.isEmpty, "no request is sent when nothing could be shown")
         }
     }
 
     @Test("check whose verdict cannot be written is UNKNOWN (3), said on stderr")
     func checkLostOutput() async throws {
-        try await Self.withSimulator { _, environment in
+        try await Self.withSimulator { _, environment, simulator in
             let full = try await Self.atlasCerts(["check"], stdout: ">/dev/full", environment: environment)
             #expect(full.status == 3, "\(full.stderr)")
+            #expect(!simulator.requestLog.isEmpty, "the scan ran; only its verdict was lost")
             #expect(full.stderrLines.count == 1 && full.stderr.contains("No space left on device"), "\(full.stderr)")
             let closed = try await Self.atlasCerts(["check"], stdout: ">&-", environment: environment)
             #expect(closed.status == 3, "\(closed.stderr)")
@@ -124,7 +128,7 @@ struct OutputFailureTests {
         let output = directory.appendingPathComponent("out").path
         let config = directory.appendingPathComponent("config.toml")
         try Data("[thresholds]\nwarning = \"\(value)\"\n".utf8).write(to: config)
-        try await Self.withSimulator { _, environment in
+        try await Self.withSimulator { _, environment, _ in
             for (arguments, extra) in [(["check", "--output", "json", "--warning", value], [:]),
                                        (["check", "--output", "json"], ["ATLAS_CERTS_CONFIG": config.path]),
                                        (["check", "--warning", value], [:])] {
