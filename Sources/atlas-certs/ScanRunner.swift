@@ -9,7 +9,7 @@ enum ScanRunner {
     static func run(_ scanner: FleetScanner, onRows: (@Sendable ([CertificateRow]) -> Void)? = nil) async throws -> FleetScanResult {
         let progress = Console.stderrIsTerminal ? ProgressLine() : nil
         defer { progress?.clear() }
-        return try await scanner.run { event in
+        let result = try await scanner.run { event in
             switch event {
             case .certificatesListed(_, _, let rows):
                 if let onRows, !rows.isEmpty {
@@ -22,6 +22,12 @@ enum ScanRunner {
                 break
             }
         }
+        progress?.clear()
+        let duplicates = result.progress.duplicateCertificates
+        if duplicates > 0 {
+            Console.err("atlas-certs: Atlas listed \(duplicates) certificate \(duplicates == 1 ? "ID" : "IDs") more than once; each is counted once, with the soonest expiry listed for it.")
+        }
+        return result
     }
 
     /// What could not be read, on stderr, so a partial result never looks complete: one

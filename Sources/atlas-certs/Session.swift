@@ -65,6 +65,8 @@ struct Session {
             Console.err("atlas-certs: retrying \(TerminalSafe.sanitize(path)) after \(TerminalSafe.sanitize(reason)) (attempt \(attempt), waiting \(delay))")
         case .rateLimited(let path, let wait):
             Console.err("atlas-certs: rate-limited on \(TerminalSafe.sanitize(path)); all requests wait \(wait)")
+        case .duplicateCertificates(let path, let count):
+            Console.err("atlas-certs: \(TerminalSafe.sanitize(path)) listed \(count) certificate \(count == 1 ? "ID" : "IDs") twice; kept the copy that expires soonest")
         case .rateLimitRemaining, .requestFailed:
             break
         }

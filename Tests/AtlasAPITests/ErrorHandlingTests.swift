@@ -1,6 +1,7 @@
 import AtlasAPI
 import Foundation
 import Testing
+import Synchronization
 
 private func atlasError(_ status: Int, _ code: String, _ detail: String, parameters: String = "[]", headers: [(name: String, value: String)] = []) -> HTTPResponse {
     jsonResponse(#"{"detail":"\#(detail)","error":\#(status),"errorCode":"\#(code)","parameters":\#(parameters),"reason":"x"}"#, status: status,
@@ -310,5 +311,24 @@ struct StalledBodyTests {
         await transport.shutdown()
         #expect(error?.kind == .transport(.timeout))
         #expect(error?.message.hasPrefix("No answer from") == true, "\(error?.message ?? "")")
+    }
+}
+
+/// A listing that repeats an ID with other dates: the copy kept was the first one, and a
+/// certificate with days left vanished from `check` (issue 14).
+@Suite("Duplicate certificate IDs")
+struct DuplicateCertificateTests {
+    @Test("the copy that expires soonest is kept, in the order first listed, and the duplicates are reported")
+    func keepsTheWorst() async throws {
+        let body = #"{"results":[{"_id":7,"subject":"CN=a","notAfter":"2027-06-01T00:00:00Z"},{"_id":8,"subject":"CN=b","notAfter":"2027-01-01T00:00:00Z"},{"_id":7,"subject":"CN=a","notAfter":"2026-12-05T00:00:00Z"},{"_id":8,"subject":"CN=b","notAfter":"2027-03-01T00:00:00Z"}],"totalCount":4}"#
+        let transport = ScriptedTransport { _, _ in jsonResponse(body) }
+        let events = Mutex<[ClientEvent]>([])
+        let client = AtlasClient(configuration: AtlasClientConfiguration(baseURL: "https://atlas.test", retry: RetryPolicy(sleep: { _ in })),
+                                 transport: transport, authorizer: NoAuthorizer(), events: { event in events.withLock { $0.append(event) } })
+        let certificates = try await client.certificates(projectID: "g", username: "u")
+        #expect(certificates.map(\.id.value) == [7, 8])
+        #expect(certificates.map { AtlasJSON.parseDate("2026-12-05T00:00:00Z") == $0.notAfter } == [true, false])
+        #expect(certificates[1].notAfter == AtlasJSON.parseDate("2027-01-01T00:00:00Z"))
+        #expect(events.withLock { $0 }.contains(.duplicateCertificates(path: "/api/atlas/v2/groups/g/databaseUsers/u/certs", count: 2)))
     }
 }

@@ -68,10 +68,33 @@ public final class AtlasClient: Sendable {
     /// Atlas-managed certificates (Atlas never lists expired ones). No `databaseName`
     /// segment here: Atlas-managed X.509 users live in `$external`.
     public func certificates(projectID: String, username: String) async throws -> [Certificate] {
-        let certificates: [Certificate] = try await list(path: certificatesPath(projectID: projectID, username: username))
-        // A certificate can appear on two pages when the list changes while it is read.
-        var seen = Set<CertificateID>()
-        return certificates.filter { seen.insert($0.id).inserted }
+        let path = certificatesPath(projectID: projectID, username: username)
+        let listed: [Certificate] = try await list(path: path)
+        let (kept, duplicates) = Self.mergingDuplicates(listed)
+        if duplicates > 0 { emit(.duplicateCertificates(path: configuration.apiVersion.pathPrefix + path, count: duplicates)) }
+        return kept
+    }
+
+    /// One certificate per ID, in the order first listed. A certificate can appear on two
+    /// pages when the list changes while it is read, and a hostile or broken server can
+    /// repeat an ID with other dates: the copy that expires soonest is kept (the worst
+    /// case; dropping it once made `check` say OK about a certificate with days left).
+    /// Returns how many copies were merged.
+    static func mergingDuplicates(_ certificates: [Certificate]) -> (kept: [Certificate], duplicates: Int) {
+        var index: [CertificateID: Int] = [:]
+        var kept: [Certificate] = []
+        kept.reserveCapacity(certificates.count)
+        var duplicates = 0
+        for certificate in certificates {
+            if let at = index[certificate.id] {
+                duplicates += 1
+                if certificate.notAfter < kept[at].notAfter { kept[at] = certificate }
+            } else {
+                index[certificate.id] = kept.count
+                kept.append(certificate)
+            }
+        }
+        return (kept, duplicates)
     }
 
     /// The validity Atlas allows for a certificate it generates, in months

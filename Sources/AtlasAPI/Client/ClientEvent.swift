@@ -13,4 +13,7 @@ public enum ClientEvent: Sendable, Equatable {
     case rateLimited(path: String, wait: Duration)
     /// Atlas reported how many requests remain in the current rate-limit bucket.
     case rateLimitRemaining(Int)
+    /// A listing held `count` certificate IDs more than once; the copy that expires
+    /// soonest was kept, so that nothing reads healthier than Atlas said.
+    case duplicateCertificates(path: String, count: Int)
 }

@@ -44,6 +44,8 @@ final class ScanMonitor: Sendable {
                 if counters.waitUntil.map({ $0 < until }) ?? true { counters.waitUntil = until }
             case .rateLimitRemaining(let remaining):
                 counters.remaining = remaining
+            case .duplicateCertificates(_, let count):
+                counters.progress.duplicateCertificates += count
             }
         }
     }

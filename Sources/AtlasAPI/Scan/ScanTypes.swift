@@ -36,6 +36,8 @@ public struct ScanProgress: Sendable, Hashable {
     public var retries = 0
     /// Times Atlas answered 429 and the scan paused.
     public var rateLimitWaits = 0
+    /// Certificate IDs listed more than once (the copy expiring soonest was kept).
+    public var duplicateCertificates = 0
     /// True while the scan waits out a 429's Retry-After.
     public var isWaitingForRateLimit = false
     /// Requests the scan currently allows at once (lowered when Atlas reports few
