@@ -53,10 +53,10 @@ struct CheckCommand: AsyncParsableCommand {
     var deadline: Double = CheckCommand.defaultDeadline
 
     func run() async throws {
-        // Everything that goes wrong is UNKNOWN (3), said on stdout where monitoring
-        // systems read the plugin's answer.
-        // With stdout closed, no verdict could be read: say so before scanning.
+        // With stdout closed, no verdict could be read: say so (on stderr) before scanning.
         try checkStdout()
+        // Everything else that goes wrong is UNKNOWN (3), said on stdout where monitoring
+        // systems read the plugin's answer.
         let policy: ExpiryPolicy
         do {
             guard (1...64).contains(concurrency) else {
