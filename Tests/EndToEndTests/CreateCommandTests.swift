@@ -273,4 +273,46 @@ struct CreateCommandTests {
         var status = stat()
         #expect(lstat("/dev/stdout", &status) == 0 && status.st_mode & 0o170000 == 0o120000, "/dev/stdout is still a link")
     }
+
+    /// The number of the POST among a create's authenticated calls, from a fault-free run.
+    static func postCallNumber(seed: UInt64) async throws -> Int {
+        let data = Self.data(seed: seed)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
+        defer { Task { try? await simulator.shutdown() } }
+        let user = try #require(data.users.first { $0.hasManagedCertificates })
+        let run = try await ListCommandTests.atlasCerts(["create", "--project", user.groupId, "--user", user.username, "--out", "-"],
+                                                        environment: ListCommandTests.environment(for: simulator))
+        try #require(run.status == 0, "\(run.stderr)")
+        let authenticated = simulator.requestLog.filter(\.authenticated)
+        let post = try #require(authenticated.firstIndex { $0.method == "POST" })
+        return post + 1
+    }
+
+    @Test("a POST whose answer is lost, a 5xx, an HTML page or half a PEM: exit 1, one line saying a certificate may have been issued, nothing written, sent once",
+          arguments: ["drop", "fail", "cut"])
+    func uncertainAnswers(_ fault: String) async throws {
+        let seed: UInt64 = 58
+        let call = try await Self.postCallNumber(seed: seed)
+        let faults: FaultConfiguration = switch fault {
+        case "drop": FaultConfiguration(dropEvery: call)
+        case "fail": FaultConfiguration(failEvery: call)
+        default: FaultConfiguration(cutBodyEvery: call)
+        }
+        let data = Self.data(seed: seed)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(faults: faults), data: data)
+        defer { Task { try? await simulator.shutdown() } }
+        let user = try #require(data.users.first { $0.hasManagedCertificates })
+        try await Self.inDirectory { directory in
+            let path = directory.appendingPathComponent("client.pem").path
+            let run = try await ListCommandTests.atlasCerts(["create", "--project", user.groupId, "--user", user.username, "--out", path],
+                                                            environment: ListCommandTests.environment(for: simulator))
+            #expect(run.status == 1, "\(fault): \(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("may have issued a certificate") || run.stderr.contains("may have been issued") || run.stderr.contains("Atlas issued certificate "), "\(fault): \(run.stderr)")
+            #expect(run.stdout.isEmpty)
+            Self.noPrivateKeyShown(run)
+            #expect(simulator.requestLog.filter { $0.method == "POST" }.count == 1, "the POST is never retried")
+            #expect(try Self.entries(directory) == [])
+        }
+    }
 }
