@@ -91,3 +91,35 @@ struct SanitizerTests {
         #expect(!safe.unicodeScalars.contains(where: TerminalSafe.isUnsafe))
     }
 }
+
+/// Invisible scalars made two usernames look alike (issue 14); emoji sequences and flags
+/// that need the same scalars stay whole.
+@Suite("Invisible scalars")
+struct InvisibleScalarTests {
+    @Test("zero-width, filler and stray tag scalars are shown escaped", arguments: [
+        ("ad\u{200B}min", "ad\\u{200B}min"),
+        ("ad\u{200D}min", "ad\\u{200D}min"),
+        ("ad\u{200C}min", "ad\\u{200C}min"),
+        ("\u{FEFF}admin", "\\u{FEFF}admin"),
+        ("ad\u{2060}min", "ad\\u{2060}min"),
+        ("ad\u{00AD}min", "ad\\xADmin"),
+        ("\u{3164}", "\\u{3164}"),
+        ("admin\u{E0061}\u{E0062}", "admin\\u{E0061}\\u{E0062}"),
+    ])
+    func escaped(text: String, shown: String) {
+        #expect(TerminalSafe.sanitize(text) == shown)
+    }
+
+    @Test("emoji ZWJ sequences, skin tones, keycaps and subdivision flags are kept", arguments: [
+        "👩\u{200D}💻 dev", "👨🏽\u{200D}🚀", "❤️\u{200D}🔥", "1️⃣", "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}", "🇯🇵",
+    ])
+    func kept(text: String) {
+        #expect(TerminalSafe.sanitize(text) == text)
+    }
+
+    @Test("sanitising twice changes nothing", arguments: ["ad\u{200B}min", "\u{1B}[31m", "👩\u{200D}💻", "a\u{200D}\u{200D}b"])
+    func idempotent(text: String) {
+        let once = TerminalSafe.sanitize(text)
+        #expect(TerminalSafe.sanitize(once) == once)
+    }
+}

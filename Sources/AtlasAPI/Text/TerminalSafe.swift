@@ -3,24 +3,58 @@
 /// Project names, usernames, subjects and error details come from the server. Written raw,
 /// ESC/CSI/OSC sequences could move the cursor, retitle the window or write the clipboard;
 /// CR, LF, BS and TAB move the cursor even through ncurses; bidi overrides reorder what the
-/// user reads. Every such scalar is replaced by a visible escape (`\x1B`, `\u{202E}`) so an
-/// administrator sees that the value contains it. Printable text, including CJK, emoji
-/// and combining marks, is kept as it is.
+/// user reads; invisible scalars (zero-width spaces, joiners outside emoji, tag characters
+/// outside flags, Hangul fillers) make two usernames look alike. Every such scalar is
+/// replaced by a visible escape (`\x1B`, `\u{202E}`) so an administrator sees that the
+/// value contains it. Printable text, including CJK, emoji sequences and combining marks,
+/// is kept as it is. Sanitising twice changes nothing (the canvas sanitises again), which
+/// is why a literal backslash is not escaped here.
 public enum TerminalSafe {
-    /// Returns `text` with every control, bidi-control and line-separator scalar escaped.
+    /// Returns `text` with every control, bidi-control, line-separator and invisible scalar
+    /// escaped.
     public static func sanitize(_ text: String) -> String {
         // Printable ASCII, the usual case, needs no scalar decoding to be known safe.
         if isPrintableASCII(text) { return text }
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isUnsafe(scalar) {
+        var changed = false
+        var inFlagTags = false
+        for (index, scalar) in scalars.enumerated() {
+            let previous = index > 0 ? scalars[index - 1] : nil
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            var escapeIt = isUnsafe(scalar)
+            switch scalar.value {
+            case 0x200D:
+                // The zero-width joiner of an emoji sequence (👩‍💻) is kept; elsewhere it is invisible.
+                escapeIt = !(previous.map(joinsEmoji) ?? false && next.map(isEmojiScalar) ?? false)
+            case 0xE0020...0xE007F:
+                // Tag characters belong only in a subdivision flag (🏴 then tags, then E007F).
+                if previous?.value == 0x1F3F4 { inFlagTags = true }
+                escapeIt = !inFlagTags
+                if scalar.value == 0xE007F { inFlagTags = false }
+            case 0xE0000...0xE001F:
+                escapeIt = true
+            default:
+                inFlagTags = false
+            }
+            if escapeIt {
                 out.append(contentsOf: escape(scalar).unicodeScalars)
+                changed = true
             } else {
                 out.append(scalar)
             }
         }
-        return String(out)
+        return changed ? String(out) : text
+    }
+
+    /// A scalar that may stand before the joiner of an emoji sequence.
+    private static func joinsEmoji(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0xFE0F || scalar.properties.isEmojiModifier || isEmojiScalar(scalar)
+    }
+
+    /// An emoji scalar, not one of the ASCII digits and signs that are emoji only in keycaps.
+    private static func isEmojiScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value > 0x7F && scalar.properties.isEmoji
     }
 
     /// True when `text` is printable ASCII only (0x20...0x7E): nothing to escape, one
@@ -45,6 +79,10 @@ public enum TerminalSafe {
         case 0x061C, 0x200E, 0x200F: true             // Arabic letter mark, LRM, RLM
         case 0x202A...0x202E, 0x2066...0x2069: true   // bidi embeddings, overrides, isolates
         case 0x2028, 0x2029: true                     // line and paragraph separators
+        // Invisible: soft hyphen, combining grapheme joiner, Hangul fillers, Mongolian vowel
+        // separator, zero-width space and non-joiner, word joiner and invisible operators,
+        // zero-width no-break space (BOM).
+        case 0x00AD, 0x034F, 0x115F, 0x1160, 0x180E, 0x200B, 0x200C, 0x2060...0x2064, 0x3164, 0xFEFF, 0xFFA0: true
         default: false
         }
     }
