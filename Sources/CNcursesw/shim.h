@@ -133,6 +133,7 @@ static inline void cncursesw_unblock_handled_signals(void) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
     sigaddset(&set, SIGWINCH);
     sigaddset(&set, SIGSEGV);
     sigaddset(&set, SIGBUS);

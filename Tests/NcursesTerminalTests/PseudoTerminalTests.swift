@@ -152,6 +152,12 @@ struct PseudoTerminalTests {
         var missing = configuration(pty)
         missing.environment = [:]
         #expect(throws: TerminalError.self) { try NcursesTerminal.start(missing) }
+        // terminfo knows `dumb`, but curses could draw only the footer on it.
+        #expect {
+            _ = try NcursesTerminal.start(configuration(pty, term: "dumb"))
+        } throws: { error in
+            (error as? TerminalError)?.message.hasPrefix("TERM=dumb cannot show a full-screen browser") == true
+        }
         var pipe: [Int32] = [-1, -1]
         #expect(Foundation.pipe(&pipe) == 0)
         defer { close(pipe[0]); close(pipe[1]) }

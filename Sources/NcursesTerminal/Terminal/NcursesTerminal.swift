@@ -91,6 +91,11 @@ public final class NcursesTerminal {
         guard let term = configuration.environment["TERM"], !term.isEmpty else {
             throw TerminalError("TERM is not set, so the terminal type is unknown. Set TERM (for example TERM=xterm-256color) or use 'atlas-certs list'.")
         }
+        // terminfo knows `dumb`, but it cannot move the cursor: curses would draw only the
+        // last line (the footer). Refused like a terminal terminfo does not know.
+        guard term != "dumb" else {
+            throw TerminalError("TERM=dumb cannot show a full-screen browser (no cursor movement). Set TERM (for example TERM=xterm-256color) or use 'atlas-certs list'.")
+        }
         // Before curses: wide output and wcwidth depend on the locale.
         _ = cncursesw_setlocale_from_environment()
         let isUTF8 = cncursesw_codeset_is_utf8() != 0

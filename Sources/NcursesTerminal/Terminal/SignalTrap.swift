@@ -8,7 +8,9 @@ import Synchronization
 
 /// Signal handling while curses owns the screen.
 ///
-/// Termination signals (SIGINT, SIGTERM, SIGHUP) only set a flag: the input loop wakes
+/// Termination signals (SIGINT, SIGTERM, SIGHUP, and SIGQUIT, which Swift's backtracer
+/// would otherwise report as a crash over the screen and then let the program run on)
+/// only set a flag: the input loop wakes
 /// at least every tick, sees it and leaves through the normal path, which restores the
 /// terminal. Crash signals cannot wait for the loop, so their handler calls `endwin`,
 /// puts back the real stderr (with whatever was captured), runs the previous handler
@@ -18,10 +20,11 @@ import Synchronization
 /// All state is in atomics or in memory allocated once and never freed, because a
 /// signal handler may read nothing that could be moving.
 enum SignalTrap {
-    static let termination: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let termination: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     static let crash: [Int32] = [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT]
     /// Slots for previous actions: termination first, then crash, then SIGPIPE.
-    static let slotCount = 10
+    static let slotCount = 11
+    static let pipeSlot = 10
 
     /// The termination signal received, or 0.
     static let received = Atomic<Int32>(0)
@@ -31,8 +34,8 @@ enum SignalTrap {
     static let capturedStderr = Atomic<Int32>(-1)
 
     nonisolated(unsafe) static let previous: UnsafeMutablePointer<sigaction> = {
-        let slots = UnsafeMutablePointer<sigaction>.allocate(capacity: 10)
-        slots.initialize(repeating: sigaction(), count: 10)
+        let slots = UnsafeMutablePointer<sigaction>.allocate(capacity: slotCount)
+        slots.initialize(repeating: sigaction(), count: slotCount)
         return slots
     }()
 
@@ -48,7 +51,8 @@ enum SignalTrap {
         case SIGILL: 6
         case SIGTRAP: 7
         case SIGABRT: 8
-        default: 9
+        case SIGQUIT: 9
+        default: pipeSlot
         }
     }
 
@@ -62,14 +66,14 @@ enum SignalTrap {
         }
         cncursesw_unblock_handled_signals()
         // A clipboard helper that exits before reading its input must not kill us.
-        _ = cncursesw_ignore_signal(SIGPIPE, previous + 9)
+        _ = cncursesw_ignore_signal(SIGPIPE, previous + pipeSlot)
     }
 
     @MainActor static func uninstall() {
         for signal in termination + crash {
             _ = cncursesw_restore_signal_handler(signal, previous + slot(signal))
         }
-        _ = cncursesw_restore_signal_handler(SIGPIPE, previous + 9)
+        _ = cncursesw_restore_signal_handler(SIGPIPE, previous + pipeSlot)
     }
 
     /// Puts the real stderr back and replays what was written to it meanwhile.
