@@ -20,22 +20,30 @@ struct CertificateCreator: Sendable {
             issued = try await client.createCertificate(projectID: user.projectID, username: user.username, months: months)
         } catch {
             let message = Console.message(for: error)
+            // A timeout, a 5xx or an unreadable answer may hide an issued certificate:
+            // never say "no certificate was created" then (the same rule as `create`).
+            if CertificateCreationReport.mayHaveIssued(after: error) {
+                return .createFailed(id, message: CertificateCreationReport.createUncertain(username: user.username, reason: message))
+            }
             return .createFailed(id, message: message.hasPrefix("No certificate was created") ? message : "No certificate was created: \(message)")
         }
-        let details = Result { try IssuedCertificateDetails(issued) }
+        // HTML, JSON, a corrupt PEM or a certificate without its key is a failure, and
+        // nothing is written.
+        let details: IssuedCertificateDetails
+        switch IssuedAnswerCheck.check(issued) {
+        case .success(let checked):
+            details = checked
+        case .failure(let problem):
+            return .createFailed(id, message: CertificateCreationReport.badAnswer(problem, username: user.username))
+        }
         do {
             try issued.withPEM { pem in try writer.write(pem) }
         } catch {
             let reason = Console.message(for: error)
-            return .createFailed(id, message: CertificateCreationReport.lostKey(details: details, username: user.username, reason: reason))
+            return .createFailed(id, message: CertificateCreationReport.lostKey(details: .success(details), username: user.username, reason: reason))
         }
-        switch details {
-        case .success(let details):
-            let certificate = Certificate(id: details.id, subject: details.subject, createdAt: details.notBefore,
-                                          notAfter: details.notAfter, groupId: user.projectID)
-            return .certificateCreated(id, user: user, certificate: certificate, path: writer.absolutePath)
-        case .failure(let error):
-            return .createFailed(id, message: "Created a certificate and wrote it to \(TerminalSafe.sanitize(writer.absolutePath, maxCharacters: 120)) (mode 0600), but could not read it: \(Console.message(for: error)) Press R to reload.")
-        }
+        let certificate = Certificate(id: details.id, subject: details.subject, createdAt: details.notBefore,
+                                      notAfter: details.notAfter, groupId: user.projectID)
+        return .certificateCreated(id, user: user, certificate: certificate, path: writer.absolutePath)
     }
 }
