@@ -109,6 +109,22 @@ struct CredentialResolverFileTests {
         for secret in ResolverSecrets.all { #expect(!error.message.contains(secret)) }
     }
 
+    /// A number where a key belongs was skipped as if absent, and the message blamed the
+    /// OS keyring (issue 14).
+    @Test("a property of the wrong type is named with its type, not blamed on the keyring, and its value is never shown", arguments: [
+        ("private_api_key = 123456789", "private_api_key", "integer"),
+        ("public_api_key = true", "public_api_key", "boolean"),
+        ("client_secret = 1.5", "client_secret", "float"),
+        ("project_id = [1, 2]", "project_id", "array"),
+    ])
+    func wrongType(line: String, property: String, type: String) throws {
+        let text = "[default]\npublic_api_key = \"abcdefgh\"\nprivate_api_key = \"\(ResolverSecrets.privateKey)\"\n".replacingOccurrences(of: property + " = ", with: "x_" + property + " = ") + line + "\n"
+        let error = try ResolverFixtures.credentialsError(ResolverFixtures.resolver(files: ResolverFixtures.configFile(text)))
+        #expect(error.message.contains("\(property) of profile default is a \(type), not a string"), "\(error.message)")
+        #expect(!error.message.contains("keyring"))
+        #expect(!error.message.contains("123456789") && !error.message.contains(ResolverSecrets.privateKey))
+    }
+
     @Test("an unreadable config file is an error naming it")
     func unreadable() throws {
         struct Denied: Error {}

@@ -52,7 +52,15 @@ struct AtlasCLIConfig: Sendable, Equatable {
             if let profile = value.table {
                 var properties: [String: String] = [:]
                 for (property, propertyValue) in profile {
-                    if let string = propertyValue.string { properties[property] = string }
+                    if let string = propertyValue.string {
+                        properties[property] = string
+                    } else if stringProperties.contains(property) {
+                        // Said here, naming the key and never the value: left out, a number
+                        // or a boolean in place of a key read as "not in the file", which
+                        // blamed the keyring.
+                        throw AtlasError(kind: .credentials,
+                                         message: "In the Atlas CLI config file \(path), \(property) of profile \(TerminalSafe.sanitize(key, maxCharacters: 60)) is a \(typeName(propertyValue)), not a string; quote it (\(property) = \"...\"), or set the credentials in environment variables.")
+                    }
                 }
                 profiles[key] = properties
             } else if let string = value.string {
@@ -60,6 +68,22 @@ struct AtlasCLIConfig: Sendable, Equatable {
             }
         }
         return AtlasCLIConfig(path: path, globals: globals, profiles: profiles)
+    }
+
+    /// The properties atlas-certs reads, all strings in the CLI's file.
+    static let stringProperties: Set<String> = [
+        "public_api_key", "private_api_key", "client_id", "client_secret", "access_token", "refresh_token",
+        "auth_type", "org_id", "project_id", "ops_manager_url", "base_url", "service", "output",
+    ]
+
+    /// A TOML value's type as the TOML spec names it, for messages.
+    static func typeName(_ value: TOMLValueConvertible) -> String {
+        if value.table != nil { return "table" }
+        if value.array != nil { return "array" }
+        if value.bool != nil { return "boolean" }
+        if value.int != nil { return "integer" }
+        if value.double != nil { return "float" }
+        return "non-string value"
     }
 
     /// The profile called `name`; the CLI stores names lower-cased, so `Dev` finds `dev`.

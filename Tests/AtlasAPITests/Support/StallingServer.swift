@@ -40,22 +40,35 @@ final class StallingServer: @unchecked Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// Only this thread closes the listener, and a connection is touched here only before
+    /// `stop` can see it: a descriptor closed elsewhere could be reused by another test's
+    /// socket (tests run in parallel), and reading, writing or accepting on it would steal
+    /// that test's traffic.
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
+            lock.lock()
+            let isStopped = stopped
+            lock.unlock()
+            if isStopped { return }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            lock.lock()
-            if stopped { lock.unlock(); close(connection); return }
-            connections.append(connection)
-            lock.unlock()
             // Read the head (small requests arrive in one read), then answer in part.
             var buffer = [UInt8](repeating: 0, count: 65_536)
             _ = read(connection, &buffer, buffer.count)
             _ = prefix.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+            lock.lock()
+            if stopped {
+                lock.unlock()
+                close(connection)
+                return
+            }
+            connections.append(connection)
+            lock.unlock()
         }
     }
 
-    /// Closes every connection and the listener.
+    /// Closes every connection and wakes the listener's thread, which then closes it.
     func stop() {
         lock.lock()
         stopped = true
@@ -64,6 +77,5 @@ final class StallingServer: @unchecked Sendable {
         lock.unlock()
         for connection in open { close(connection) }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 }
