@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// The production transport: AsyncHTTPClient with TLS verification always on (except for
 /// loopback hosts, where the simulator runs), the HTTPS proxy from `HTTPS_PROXY` unless
@@ -43,19 +44,28 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// timeout ends at the response head, so a body that stalls or drips would otherwise
     /// keep a command waiting for ever (`check --timeout 2` hung 300 s; `create` hung with
     /// its answer, and the new key, half sent).
+    ///
+    /// The deadline is an event-loop timer, not a sleeping task: it fires on time even when
+    /// the cooperative pool is busy, and it only cancels the exchange, whose own result
+    /// (say, a refused connection) still wins if it came first.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let timeout = request.timeout
-        return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
-            group.addTask { try await self.exchange(request) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+        let exchange = Task { try await self.exchange(request) }
+        let timedOut = Mutex(false)
+        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
+            + Int64(request.timeout.components.attoseconds / 1_000_000_000))
+        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeout) {
+            timedOut.withLock { $0 = true }
+            exchange.cancel()
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await exchange.value
+            } onCancel: {
+                exchange.cancel()
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else {
-                throw TransportError(.timeout)
-            }
-            return response
+        } catch is CancellationError where timedOut.withLock({ $0 }) {
+            throw TransportError(.timeout)
         }
     }
 
