@@ -34,6 +34,10 @@ struct ListCommandTests {
     /// Runs a built product (`atlas-certs`, `atlas-certs-bench`) with a clean environment
     /// plus `environment`, and returns its exit status and output.
     static func runProduct(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
+        try await ProductRunSlots.run { try await runProductNow(name, arguments, environment: environment) }
+    }
+
+    private static func runProductNow(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
         let binary = binDirectory.appendingPathComponent(name)
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "\(name) is not built at \(binary.path): run swift build first")
         let process = Process()

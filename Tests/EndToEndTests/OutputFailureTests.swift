@@ -21,6 +21,10 @@ struct OutputFailureTests {
     /// Runs `atlas-certs` through `/bin/sh` with stdout redirected by `redirection`
     /// (`>/dev/full`, `>&-`, `>/dev/null`), in a clean environment plus `environment`.
     static func atlasCerts(_ arguments: [String], stdout redirection: String, environment: [String: String]) async throws -> Run {
+        try await ProductRunSlots.run { try await atlasCertsNow(arguments, stdout: redirection, environment: environment) }
+    }
+
+    private static func atlasCertsNow(_ arguments: [String], stdout redirection: String, environment: [String: String]) async throws -> Run {
         let binary = ListCommandTests.binDirectory.appendingPathComponent("atlas-certs")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "atlas-certs is not built at \(binary.path)")
         let process = Process()
