@@ -1,4 +1,4 @@
-/// At most a few built products (`atlas-certs` processes) run at once across the
+/// At most two built products (`atlas-certs` processes) run at once across the
 /// end-to-end suites.
 ///
 /// Why: Swift Testing runs suites and the cases of a parameterised test in parallel, so
@@ -6,7 +6,7 @@
 /// whose in-process simulators answer them, then got so little CPU that its simulators
 /// answered other tests after their 30 s timeouts.
 actor ProductRunSlots {
-    static let shared = ProductRunSlots(limit: 3)
+    static let shared = ProductRunSlots(limit: 2)
 
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []

@@ -47,17 +47,24 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///
     /// The deadline is an event-loop timer, not a sleeping task: it fires on time even when
     /// the cooperative pool is busy, and it only cancels the exchange, whose own result
-    /// (say, a refused connection) still wins if it came first.
+    /// (say, a refused connection) still wins if it came first. It starts when the exchange
+    /// starts, so time spent waiting for a thread is not counted against the server.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let exchange = Task { try await self.exchange(request) }
         let timedOut = Mutex(false)
+        let running = Mutex<Task<HTTPResponse, any Error>?>(nil)
         let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
             + Int64(request.timeout.components.attoseconds / 1_000_000_000))
-        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeout) {
-            timedOut.withLock { $0 = true }
-            exchange.cancel()
+        let exchange = Task {
+            let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeout) {
+                timedOut.withLock { $0 = true }
+                running.withLock { $0 }?.cancel()
+            }
+            defer { timer.cancel() }
+            return try await self.exchange(request)
         }
-        defer { timer.cancel() }
+        running.withLock { $0 = exchange }
+        // The timer may have fired before the task was known to it.
+        if timedOut.withLock({ $0 }) { exchange.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await exchange.value
