@@ -48,12 +48,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The deadline is an event-loop timer, not a sleeping task: it fires on time even when
     /// the cooperative pool is busy, and it only cancels the exchange, whose own result
     /// (say, a refused connection) still wins if it came first. It starts when the exchange
-    /// starts, so time spent waiting for a thread is not counted against the server.
+    /// starts, so time spent waiting for a thread is not counted against the server, and
+    /// half a second after AsyncHTTPClient's own deadline for the head: that one reports a
+    /// refused connection it kept retrying as such, where this one could only say "timeout".
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let timedOut = Mutex(false)
         let running = Mutex<Task<HTTPResponse, any Error>?>(nil)
         let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
-            + Int64(request.timeout.components.attoseconds / 1_000_000_000))
+            + Int64(request.timeout.components.attoseconds / 1_000_000_000)) + .milliseconds(500)
         let exchange = Task {
             let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeout) {
                 timedOut.withLock { $0 = true }
