@@ -100,8 +100,8 @@ struct CreateCommand: AsyncParsableCommand {
                 Console.err("atlas-certs: " + CertificateCreationReport.lostKey(details: .success(details), username: user, reason: reason))
                 throw ExitCode(1)
             }
-            let summary = CertificateCreationReport.summary(details: .success(details), username: user, project: resolved, path: writer?.absolutePath,
-                                                            hasPrivateKey: true, now: Date())
+            let summary = CertificateCreationReport.summary(details: details, username: user, project: resolved, path: writer?.absolutePath,
+                                                            now: Date())
             if writer == nil { Console.err(summary) } else { Console.out(summary) }
         }
     }

@@ -101,16 +101,16 @@ struct CreateCertificateTests {
                                                notBefore: Date(timeIntervalSince1970: 1_795_000_000 - 3_600),
                                                notAfter: Date(timeIntervalSince1970: 1_795_000_000 + 90 * 86_400))
         let project = Project(id: "5e2211c17a3e5a48f5497de3", name: "Payments", orgId: "o")
-        let text = CertificateCreationReport.summary(details: .success(details), username: "CN=app", project: project,
-                                                     path: "/keys/app.pem", hasPrivateKey: true, now: Date(timeIntervalSince1970: 1_795_000_000))
+        let text = CertificateCreationReport.summary(details: details, username: "CN=app", project: project,
+                                                     path: "/keys/app.pem", now: Date(timeIntervalSince1970: 1_795_000_000))
         #expect(text.contains("Created certificate 9223372036854775809 for 'CN=app' in project Payments (5e2211c17a3e5a48f5497de3)."))
         #expect(text.contains("serial   8000000000000001"))
         #expect(text.contains("subject  CN=app\\x1B[31m,OU=payments"))
         #expect(!text.contains("\u{1B}"))
         #expect(text.contains("expires  2027-02-16 11:06:40 UTC (in 90d)"), "\(text)")
         #expect(text.contains("file     /keys/app.pem (mode 0600, certificate and private key)"))
-        let toStdout = CertificateCreationReport.summary(details: .success(details), username: "CN=app", project: project, path: nil,
-                                                         hasPrivateKey: true, now: Date())
+        let toStdout = CertificateCreationReport.summary(details: details, username: "CN=app", project: project, path: nil,
+                                                         now: Date())
         #expect(toStdout.contains("standard output"))
     }
 

@@ -32,17 +32,26 @@ struct ListCommandTests {
     }
 
     /// Runs a built product (`atlas-certs`, `atlas-certs-bench`) with a clean environment
-    /// plus `environment`, and returns its exit status and output.
-    static func runProduct(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
-        try await ProductRunSlots.run { try await runProductNow(name, arguments, environment: environment) }
+    /// plus `environment`, and returns its exit status and output. With `redirection`
+    /// (`>/dev/full`, `>&-`) it runs through `/bin/sh` with stdout redirected so, and the
+    /// returned stdout is empty.
+    static func runProduct(_ name: String, _ arguments: [String], stdout redirection: String? = nil,
+                           environment: [String: String]) async throws -> Run {
+        try await ProductRunSlots.run { try await runProductNow(name, arguments, redirection: redirection, environment: environment) }
     }
 
-    private static func runProductNow(_ name: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
+    private static func runProductNow(_ name: String, _ arguments: [String], redirection: String?,
+                                      environment: [String: String]) async throws -> Run {
         let binary = binDirectory.appendingPathComponent(name)
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "\(name) is not built at \(binary.path): run swift build first")
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let redirection {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirection)", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         // A clean environment: no credentials or config from the machine running the tests.
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-certs-home-\(UUID().uuidString)")
         process.environment = ["HOME": home.path, "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "PATH": "/usr/bin:/bin"]

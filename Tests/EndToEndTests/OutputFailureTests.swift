@@ -3,50 +3,16 @@ import AtlasSimulator
 import Foundation
 import Testing
 
-/// Carries bytes out of a Dispatch block; written once before `group.wait()` returns.
-private final class StderrBox: @unchecked Sendable {
-    var data = Data()
-}
-
 /// Lost output and option ranges of the real `atlas-certs` binary: stdout on /dev/full or
 /// closed is an error, `--timeout` accepts what its message says, thresholds are bounded.
 @Suite("atlas-certs output failures and option bounds, end to end")
 struct OutputFailureTests {
-    struct Run {
-        var status: Int32
-        var stderr: String
-        var stderrLines: [Substring] { stderr.split(separator: "\n") }
-    }
+    typealias Run = ListCommandTests.Run
 
-    /// Runs `atlas-certs` through `/bin/sh` with stdout redirected by `redirection`
-    /// (`>/dev/full`, `>&-`, `>/dev/null`), in a clean environment plus `environment`.
+    /// Runs `atlas-certs` with stdout redirected by `redirection` (`>/dev/full`, `>&-`,
+    /// `>/dev/null`), in a clean environment plus `environment`.
     static func atlasCerts(_ arguments: [String], stdout redirection: String, environment: [String: String]) async throws -> Run {
-        try await ProductRunSlots.run { try await atlasCertsNow(arguments, stdout: redirection, environment: environment) }
-    }
-
-    private static func atlasCertsNow(_ arguments: [String], stdout redirection: String, environment: [String: String]) async throws -> Run {
-        let binary = ListCommandTests.binDirectory.appendingPathComponent("atlas-certs")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "atlas-certs is not built at \(binary.path)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirection)", binary.path] + arguments
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-certs-home-\(UUID().uuidString)")
-        process.environment = ["HOME": home.path, "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "PATH": "/usr/bin:/bin"]
-            .merging(environment) { _, new in new }
-        let err = Pipe()
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // The blocking read and wait run on a Dispatch thread, not on the cooperative pool.
-        let data: Data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let box = StderrBox()
-                box.data = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: box.data)
-            }
-        }
-        return Run(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
+        try await ListCommandTests.runProduct("atlas-certs", arguments, stdout: redirection, environment: environment)
     }
 
     static func withSimulator(_ body: (SimulatorData, [String: String], AtlasSimulator) async throws -> Void) async throws {
@@ -145,4 +111,8 @@ struct OutputFailureTests {
             }
         }
     }
+}
+
+extension ListCommandTests.Run {
+    var stderrLines: [Substring] { stderr.split(separator: "\n") }
 }

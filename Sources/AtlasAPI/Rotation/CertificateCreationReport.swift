@@ -5,33 +5,24 @@ import Foundation
 /// piece of server or user text is sanitised; no PEM is ever part of either.
 public enum CertificateCreationReport {
     /// The summary: ID (exact decimal), hex serial, subject, expiry (UTC) and where the PEM
-    /// went (`path` absolute, or nil for standard output).
-    public static func summary(details: Result<IssuedCertificateDetails, any Error>, username: String, project: Project,
-                               path: String?, hasPrivateKey: Bool, now: Date) -> String {
+    /// went (`path` absolute, or nil for standard output). Only a checked answer gets here
+    /// (`IssuedAnswerCheck`): a readable certificate and its private key.
+    public static func summary(details: IssuedCertificateDetails, username: String, project: Project,
+                               path: String?, now: Date) -> String {
         let user = TerminalSafe.sanitize(username, maxCharacters: 200)
         let projectText = project.name == project.id
             ? TerminalSafe.sanitize(project.id, maxCharacters: 40)
             : "\(TerminalSafe.sanitize(project.name, maxCharacters: 80)) (\(TerminalSafe.sanitize(project.id, maxCharacters: 40)))"
-        let contents = hasPrivateKey ? "certificate and private key" : "certificate only: Atlas sent no private key"
+        let contents = "certificate and private key"
         let file = path.map { "\(TerminalSafe.sanitize($0, maxCharacters: 300)) (mode 0600, \(contents))" } ?? "standard output (\(contents))"
-        let lines: [String]
-        switch details {
-        case .success(let details):
-            lines = [
-                "Created certificate \(details.id.decimal) for '\(user)' in project \(projectText).",
-                "  id       \(details.id.decimal)",
-                "  serial   \(details.id.hexSerial)",
-                "  subject  \(TerminalSafe.sanitize(details.subject, maxCharacters: 300))",
-                "  expires  \(utc(details.notAfter)) (\(TimeLeft.format(notAfter: details.notAfter, now: now)))",
-                "  file     \(file)",
-            ]
-        case .failure(let error):
-            lines = [
-                "Created a certificate for '\(user)' in project \(projectText), but could not read it: \(describe(error))",
-                "  id       unknown: atlas-certs list --user shows it",
-                "  file     \(file)",
-            ]
-        }
+        let lines = [
+            "Created certificate \(details.id.decimal) for '\(user)' in project \(projectText).",
+            "  id       \(details.id.decimal)",
+            "  serial   \(details.id.hexSerial)",
+            "  subject  \(TerminalSafe.sanitize(details.subject, maxCharacters: 300))",
+            "  expires  \(utc(details.notAfter)) (\(TimeLeft.format(notAfter: details.notAfter, now: now)))",
+            "  file     \(file)",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -97,9 +88,5 @@ public enum CertificateCreationReport {
     /// `2026-11-10 03:06:35 UTC`.
     public static func utc(_ date: Date) -> String {
         AtlasJSON.formatDate(date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        (error as? AtlasError)?.message ?? TerminalSafe.sanitize(String(describing: error), maxCharacters: 300)
     }
 }
