@@ -97,6 +97,7 @@ public struct FleetScanner: Sendable {
 
         var rows: [CertificateRow] = []
         var failures: [ScanFailure] = []
+        var usersByProject: [String: [DatabaseUser]] = [:]
         // Project listings first: they are few, and they tell how much work is left.
         var projectJobs = projects[...]
         var certificateJobs: [Job] = []
@@ -127,6 +128,7 @@ public struct FleetScanner: Sendable {
                 switch outcome {
                 case .users(let project, .success(let users)):
                     var managed = 0
+                    usersByProject[project.id] = users
                     for user in users where user.hasManagedCertificates {
                         // One request per user, even if a listing repeats a user.
                         guard queued.insert(project.id + "\u{0}" + user.username).inserted else { continue }
@@ -166,7 +168,8 @@ public struct FleetScanner: Sendable {
             }
         }
         return FleetScanResult(rows: rows.sorted(by: CertificateRow.byExpiry), projects: projects,
-                               organizations: organizations, failures: failures, progress: monitor.snapshot())
+                               organizations: organizations, usersByProject: usersByProject,
+                               failures: failures, progress: monitor.snapshot())
     }
 
     private func perform(_ job: Job) async -> Outcome {

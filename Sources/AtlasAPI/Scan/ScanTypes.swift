@@ -89,6 +89,9 @@ public struct FleetScanResult: Sendable {
     public var rows: [CertificateRow]
     public var projects: [Project]
     public var organizations: [Organization]
+    /// Every database user listed, by project ID (MANAGED or not), in Atlas's order; a
+    /// project whose users could not be listed has no entry.
+    public var usersByProject: [String: [DatabaseUser]] = [:]
     public var failures: [ScanFailure]
     public var progress: ScanProgress
 
