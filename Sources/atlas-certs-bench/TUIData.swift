@@ -43,28 +43,14 @@ enum TUIData {
     /// `apply`, results applied in batches of `batch` (the runtime applies what arrived
     /// between two frames as one batch), then the all-certificates view opened with `a`.
     static func loadedState(_ data: SimulatorData, viewport: Size, now: Date, batch: Int = 1_000) -> State {
-        var usersByProject: [String: [DatabaseUser]] = [:]
-        for user in data.users { usersByProject[user.groupId, default: []].append(user) }
-        var certificatesByUser: [String: [Certificate]] = [:]
-        for entry in data.certificates { certificatesByUser[entry.groupId + "\u{0}" + entry.username] = entry.certificates }
-
+        let fleet = data.inMemoryFleet
         var state = State(viewport: viewport)
         _ = state.apply(.resize(viewport), now: now)
         var effects = state.apply(.start, now: now)
         while !effects.isEmpty {
             var actions: [Action] = []
             for effect in effects {
-                switch effect {
-                case .loadProjects(let id):
-                    actions.append(.projectsLoaded(id, organizations: data.organizations, projects: data.projects))
-                case .loadUsers(let id, let projectID):
-                    actions.append(.usersLoaded(id, projectID: projectID, users: usersByProject[projectID] ?? []))
-                case .loadCertificates(let id, let user):
-                    actions.append(.certificatesLoaded(id, user: user,
-                                                       certificates: certificatesByUser[user.projectID + "\u{0}" + user.username] ?? []))
-                case .cancel, .copy, .quit, .createCertificate:
-                    break
-                }
+                if case .load(let id, let job) = effect { actions.append(.loaded(id, fleet.answer(job))) }
             }
             effects = []
             var start = 0

@@ -45,11 +45,11 @@ struct CacheRestoreTests {
     @Test func aFailedRefreshKeepsTheCachedMarkAndSavesNothing() {
         var state = State()
         _ = state.apply(.restoredFromCache(Self.cached), now: Fixture.now)
-        guard case .loadProjects(let id)? = state.apply(.start, now: Fixture.now).first else {
+        guard case .load(let id, .projects)? = state.apply(.start, now: Fixture.now).first else {
             Issue.record("start loads the projects")
             return
         }
-        _ = state.apply(.loadFailed(id, AtlasError(kind: .transport(.connectionRefused(host: "cloud.mongodb.com:443")), message: "Cannot connect.")), now: Fixture.now)
+        _ = state.apply(.loaded(id, .failed(.projects, AtlasError(kind: .transport(.connectionRefused(host: "cloud.mongodb.com:443")), message: "Cannot connect."))), now: Fixture.now)
         #expect(state.cachedAt != nil)
         #expect(state.metadataToCache == nil)
         #expect(state.projectsTable.rows.count == 4, "the cached rows stay")

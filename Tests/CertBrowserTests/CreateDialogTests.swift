@@ -78,7 +78,7 @@ struct CreateDialogTests {
         #expect(state.certificatesTable?.selectedRow?.certificate.id == created.id, "the new certificate is selected")
         #expect(state.message?.text.contains("Created certificate 18446744073709551615") == true)
         #expect(state.message?.text.contains(path) == true)
-        guard case .loadCertificates(_, Self.alice)? = reload.first else {
+        guard case .load(_, .certificates(Self.alice))? = reload.first else {
             Issue.record("the user's certificates are reloaded from Atlas")
             return
         }

@@ -74,15 +74,15 @@ struct FleetViewTests {
         var effects = state.apply(.start, now: Fixture.now)
         #expect(state.apply(.key(.character("a")), now: Fixture.now).isEmpty, "a scan is already running")
         #expect(state.fleetScanStatus.projectsTotal == nil)
-        guard case .loadProjects(let projectsID)? = effects.first else {
+        guard case .load(let projectsID, .projects)? = effects.first else {
             Issue.record("start loads projects")
             return
         }
         effects = state.apply(.projectsLoaded(projectsID, organizations: [Fixture.organization], projects: Fixture.projects), now: Fixture.now)
         #expect(state.fleetScanStatus.projectsTotal == 4 && state.fleetScanStatus.projectsDone == 0)
         // Users of Payments: three MANAGED users to scan.
-        guard case .loadUsers(let usersID, _)? = effects.first(where: {
-            if case .loadUsers(_, Fixture.payments.id) = $0 { return true }
+        guard case .load(let usersID, .users(_))? = effects.first(where: {
+            if case .load(_, .users(Fixture.payments.id)) = $0 { return true }
             return false
         }) else {
             Issue.record("users of Payments requested")
@@ -92,8 +92,8 @@ struct FleetViewTests {
         #expect(state.fleetScanStatus.projectsDone == 1)
         #expect(state.fleetScanStatus.usersTotal == 3)
         #expect(certificateLoads.count == 3, "no load for users whose certificates Atlas does not manage")
-        guard case .loadCertificates(let aliceID, let alice)? = certificateLoads.first(where: {
-            if case .loadCertificates(_, let user) = $0 { return user.username == "alice" }
+        guard case .load(let aliceID, .certificates(let alice))? = certificateLoads.first(where: {
+            if case .load(_, .certificates(let user)) = $0 { return user.username == "alice" }
             return false
         }) else {
             Issue.record("alice's certificates requested")
@@ -124,13 +124,13 @@ struct FleetViewTests {
         while !queue.isEmpty {
             let effect = queue.removeFirst()
             switch effect {
-            case .loadProjects(let id):
+            case .load(let id, .projects):
                 queue += state.apply(.projectsLoaded(id, organizations: [Fixture.organization], projects: Fixture.projects), now: Fixture.now)
-            case .loadUsers(let id, let projectID) where projectID == Fixture.analytics.id:
-                queue += state.apply(.loadFailed(id, AtlasError(kind: .forbidden, message: "HTTP 403 Forbidden.")), now: Fixture.now)
-            case .loadUsers(let id, let projectID):
+            case .load(let id, .users(let projectID)) where projectID == Fixture.analytics.id:
+                queue += state.apply(.loaded(id, .failed(.users(projectID: projectID), AtlasError(kind: .forbidden, message: "HTTP 403 Forbidden."))), now: Fixture.now)
+            case .load(let id, .users(let projectID)):
                 queue += state.apply(.usersLoaded(id, projectID: projectID, users: Fixture.users[projectID] ?? []), now: Fixture.now)
-            case .loadCertificates(let id, let user):
+            case .load(let id, .certificates(let user)):
                 queue += state.apply(.certificatesLoaded(id, user: user, certificates: Fixture.certificates[user.username] ?? []), now: Fixture.now)
             default:
                 break
@@ -151,10 +151,10 @@ struct BatchedResultsTests {
     /// then returns those answers as actions, undelivered.
     static func pendingUserResults(_ state: inout State) -> [Action] {
         let start = state.apply(.start, now: Fixture.now)
-        guard case .loadProjects(let id)? = start.first else { return [] }
+        guard case .load(let id, .projects)? = start.first else { return [] }
         let effects = state.apply(.projectsLoaded(id, organizations: [Fixture.organization], projects: Fixture.projects), now: Fixture.now)
         return effects.compactMap { effect in
-            guard case .loadUsers(let id, let projectID) = effect else { return nil }
+            guard case .load(let id, .users(let projectID)) = effect else { return nil }
             return .usersLoaded(id, projectID: projectID, users: Fixture.users[projectID] ?? [])
         }
     }

@@ -8,22 +8,22 @@ struct ReducerNavigationTests {
     @Test func startLoadsProjectsThenFansOutToManagedUsersOnly() {
         var state = State()
         let first = state.apply(.start, now: Fixture.now)
-        guard case .loadProjects(let id)? = first.first, first.count == 1 else {
+        guard case .load(let id, .projects)? = first.first, first.count == 1 else {
             Issue.record("expected one loadProjects, got \(first)")
             return
         }
         #expect(state.isScreenLoading)
         let usersEffects = state.apply(.projectsLoaded(id, organizations: [Fixture.organization], projects: Fixture.projects), now: Fixture.now)
         let projectIDs = usersEffects.compactMap { effect -> String? in
-            if case .loadUsers(_, let projectID) = effect { return projectID }
+            if case .load(_, .users(let projectID)) = effect { return projectID }
             return nil
         }
         #expect(projectIDs == Fixture.projects.map(\.id))
 
-        guard case .loadUsers(let usersID, _)? = usersEffects.first else { return }
+        guard case .load(let usersID, .users(_))? = usersEffects.first else { return }
         let certEffects = state.apply(.usersLoaded(usersID, projectID: Fixture.payments.id, users: Fixture.users[Fixture.payments.id] ?? []), now: Fixture.now)
         let usernames = certEffects.compactMap { effect -> String? in
-            if case .loadCertificates(_, let user) = effect { return user.username }
+            if case .load(_, .certificates(let user)) = effect { return user.username }
             return nil
         }
         // svc-reporting (NONE) and carol (CUSTOMER) are never queried.
@@ -33,19 +33,19 @@ struct ReducerNavigationTests {
     @Test func countsFillInAsResultsArrive() throws {
         var state = State()
         var effects = state.apply(.start, now: Fixture.now)
-        guard case .loadProjects(let id)? = effects.first else { return }
+        guard case .load(let id, .projects)? = effects.first else { return }
         effects = state.apply(.projectsLoaded(id, organizations: [Fixture.organization], projects: [Fixture.payments]), now: Fixture.now)
         var row = try #require(state.projectsTable.rows.first)
         #expect(row.managedUsers == nil)
         #expect(!row.complete)
 
-        guard case .loadUsers(let usersID, _)? = effects.first else { return }
+        guard case .load(let usersID, .users(_))? = effects.first else { return }
         effects = state.apply(.usersLoaded(usersID, projectID: Fixture.payments.id, users: Fixture.users[Fixture.payments.id] ?? []), now: Fixture.now)
         row = try #require(state.projectsTable.rows.first)
         #expect(row.managedUsers == 3)
         #expect(row.expiries.isEmpty)
 
-        guard case .loadCertificates(let certID, let user)? = effects.first else { return }
+        guard case .load(let certID, .certificates(let user))? = effects.first else { return }
         _ = state.apply(.certificatesLoaded(certID, user: user, certificates: Fixture.certificates["alice"] ?? []), now: Fixture.now)
         row = try #require(state.projectsTable.rows.first)
         #expect(row.expiries.count == 3)
@@ -99,17 +99,17 @@ struct ReducerNavigationTests {
     @Test func staleResultsAreIgnored() {
         var state = State()
         let first = state.apply(.start, now: Fixture.now)
-        guard case .loadProjects(let oldID)? = first.first else { return }
+        guard case .load(let oldID, .projects)? = first.first else { return }
         // Refresh before the first answer: the old request is cancelled and replaced.
         let second = state.apply(.key(.character("R")), now: Fixture.now)
         #expect(second.contains(.cancel(oldID)))
-        guard case .loadProjects(let newID)? = second.last else { return }
+        guard case .load(let newID, .projects)? = second.last else { return }
         #expect(newID != oldID)
 
         let late = state.apply(.projectsLoaded(oldID, organizations: [Fixture.organization], projects: [Fixture.payments]), now: Fixture.now)
         #expect(late.isEmpty)
         #expect(state.projects.isEmpty)
-        _ = state.apply(.loadFailed(oldID, AtlasError(kind: .serverError, message: "boom")), now: Fixture.now)
+        _ = state.apply(.loaded(oldID, .failed(.projects, AtlasError(kind: .serverError, message: "boom"))), now: Fixture.now)
         #expect(state.message == nil)
 
         _ = state.apply(.projectsLoaded(newID, organizations: [Fixture.organization], projects: [Fixture.payments]), now: Fixture.now)
@@ -119,7 +119,7 @@ struct ReducerNavigationTests {
     @Test func resultForTheWrongTargetIsIgnored() {
         var state = State()
         let effects = state.apply(.start, now: Fixture.now)
-        guard case .loadProjects(let id)? = effects.first else { return }
+        guard case .load(let id, .projects)? = effects.first else { return }
         let misrouted = state.apply(.usersLoaded(id, projectID: "x", users: [Fixture.alice]), now: Fixture.now)
         #expect(misrouted.isEmpty)
         #expect(state.users.isEmpty)
@@ -131,7 +131,7 @@ struct ReducerNavigationTests {
         Fixture.select(.project(Fixture.payments.id), on: &state)
         Fixture.press(.enter, on: &state)
         let refresh = state.apply(.key(.ctrl("r")), now: Fixture.now)
-        guard case .loadUsers(let id, _)? = refresh.last else {
+        guard case .load(let id, .users(_))? = refresh.last else {
             Issue.record("expected a users reload, got \(refresh)")
             return
         }
@@ -142,7 +142,7 @@ struct ReducerNavigationTests {
         #expect(!state.isScreenLoading)
         // The rows stay, marked stale.
         #expect(state.usersTable?.rows.count == 5)
-        #expect(state.usersLoad[Fixture.payments.id]?.failureMessage == "Cancelled")
+        #expect(state.usersLoad[Fixture.payments.id]?.isCancelled == true)
         let canvas = render(state, size: Size(width: 80, height: 24), now: Fixture.now)
         #expect(canvas.styleOverlay.contains("T"))
         #expect(canvas.line(0).contains("STALE"))
@@ -157,8 +157,8 @@ struct ReducerNavigationTests {
     @Test func failureKeepsRowsAndShowsTheMessage() {
         var state = Fixture.loaded()
         let refresh = state.apply(.key(.character("R")), now: Fixture.now)
-        guard case .loadProjects(let id)? = refresh.last else { return }
-        _ = state.apply(.loadFailed(id, AtlasError(kind: .unauthorized, message: "Atlas rejected the API key (401). Check ATLAS_PUBLIC_KEY.")), now: Fixture.now.addingTimeInterval(5))
+        guard case .load(let id, .projects)? = refresh.last else { return }
+        _ = state.apply(.loaded(id, .failed(.projects, AtlasError(kind: .unauthorized, message: "Atlas rejected the API key (401). Check ATLAS_PUBLIC_KEY."))), now: Fixture.now.addingTimeInterval(5))
         #expect(state.projectsTable.rows.count == 4)
         #expect(state.projectsLoad.failureMessage?.contains("401") == true)
         #expect(state.message?.isError == true)
@@ -180,7 +180,7 @@ struct ReducerNavigationTests {
 
         // Reload with the certificates in a different order and a new one added first.
         let effects = state.apply(.key(.character("R")), now: Fixture.now)
-        guard case .loadCertificates(let id, let user)? = effects.last else { return }
+        guard case .load(let id, .certificates(let user))? = effects.last else { return }
         var list = Array((Fixture.certificates["alice"] ?? []).reversed())
         list.insert(Fixture.cert(1, "CN=alice", Fixture.payments, expiresIn: -3 * Fixture.day), at: 0)
         _ = state.apply(.certificatesLoaded(id, user: user, certificates: list), now: Fixture.now)

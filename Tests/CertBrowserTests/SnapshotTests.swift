@@ -144,12 +144,12 @@ struct SnapshotTests {
     @Test func failedRefreshKeepsStaleRows() {
         var state = Self.state(.users, size: Size(width: 80, height: 24))
         let effects = state.apply(.key(.character("R")), now: Fixture.now)
-        guard case .loadUsers(let id, _)? = effects.last else {
+        guard case .load(let id, .users(_))? = effects.last else {
             Issue.record("expected a users reload, got \(effects)")
             return
         }
         let error = AtlasError(kind: .rateLimited, message: "Atlas is rate limiting requests (429); wait a minute and press R.")
-        _ = state.apply(.loadFailed(id, error), now: Fixture.now.addingTimeInterval(30))
+        _ = state.apply(.loaded(id, .failed(.users(projectID: Fixture.payments.id), error)), now: Fixture.now.addingTimeInterval(30))
         let canvas = render(state, size: Size(width: 80, height: 24), now: Fixture.now.addingTimeInterval(35))
         assertSnapshot(Self.document(canvas, title: "users-failed-80x24"), named: "users-failed-80x24-color")
     }

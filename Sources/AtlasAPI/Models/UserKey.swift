@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Atlas usernames are unique per authentication database within a project, not
 /// globally, so all three parts are needed.
-public struct UserKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct UserKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var projectID: String
     public var databaseName: String
     public var username: String

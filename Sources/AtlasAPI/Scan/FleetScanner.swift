@@ -76,154 +76,98 @@ public struct FleetScanner: Sendable {
 
     // MARK: The walk
 
-    private enum Job: Sendable {
-        case users(Project)
-        case certificates(Project, DatabaseUser)
-    }
-
-    private enum Outcome: Sendable {
-        case users(Project, Result<[DatabaseUser], AtlasError>)
-        case certificates(Project, DatabaseUser, Result<[Certificate], AtlasError>)
-    }
-
+    /// Drives a `FleetModel`: runs the jobs it asks for, at most `allowedConcurrency` at
+    /// once, and hands each outcome back. Every rule of the walk is the model's.
     private func scan(_ monitor: ScanMonitor, _ sink: EventSink) async throws -> FleetScanResult {
-        let projects = try await projectsInScope()
-        // Organizations only name the projects' owners; a key scoped to projects may not
-        // list them, which must not stop the scan.
-        let organizations = (try? await client.organizations()) ?? []
+        let runner = FleetJobRunner(client: client, scope: scope)
+        var model = FleetModel()
+        model.begin(.projects, Date())
+        // Without its projects the walk cannot start: their failure ends it, whatever it is.
+        let listed = await runner.run(.projects)
         try Task.checkCancellation()
+        guard case .projects(let projects, let organizations) = listed else {
+            if case .failed(_, let error) = listed { throw error }
+            throw CancellationError()
+        }
+        var queue: [FleetJob] = []
+        if case .run(let jobs) = model.apply(listed, Date()) { queue = jobs }
         sink.send(.projectsListed(projects, organizations: organizations))
-        sink.send(.progress(monitor.snapshot { $0.projectsTotal = projects.count }))
+        sink.send(.progress(progress(monitor, model)))
+        var next = 0
 
-        var rows: [CertificateRow] = []
-        var failures: [ScanFailure] = []
-        var usersByProject: [String: [DatabaseUser]] = [:]
-        // Project listings first: they are few, and they tell how much work is left.
-        var projectJobs = projects[...]
-        var certificateJobs: [Job] = []
-        var nextCertificateJob = 0
-        var queued = Set<String>()
-
-        try await withThrowingTaskGroup(of: Outcome.self) { group in
+        try await withThrowingTaskGroup(of: FleetOutcome.self) { group in
             var running = 0
             func startJobs() {
-                while running < monitor.allowedConcurrency {
-                    let job: Job
-                    if let project = projectJobs.popFirst() {
-                        job = .users(project)
-                    } else if nextCertificateJob < certificateJobs.count {
-                        job = certificateJobs[nextCertificateJob]
-                        nextCertificateJob += 1
-                    } else {
-                        return
-                    }
+                while running < monitor.allowedConcurrency, next < queue.count {
+                    let job = queue[next]
+                    next += 1
                     running += 1
-                    group.addTask { await perform(job) }
+                    model.begin(job, Date())
+                    group.addTask { await runner.run(job) }
                 }
             }
             startJobs()
             while let outcome = try await group.next() {
                 running -= 1
                 try Task.checkCancellation()
-                switch outcome {
-                case .users(let project, .success(let users)):
-                    var managed = 0
-                    usersByProject[project.id] = users
-                    for user in users where user.hasManagedCertificates {
-                        // One request per user, even if a listing repeats a user.
-                        guard queued.insert(project.id + "\u{0}" + user.username).inserted else { continue }
-                        certificateJobs.append(.certificates(project, user))
-                        managed += 1
-                    }
-                    sink.send(.usersListed(project: project, users: users))
-                    sink.send(.progress(monitor.snapshot {
-                        $0.projectsDone += 1
-                        $0.usersTotal += managed
-                    }))
-                case .users(let project, .failure(let error)):
-                    if Self.endsScan(error) { throw error }
-                    let failure = ScanFailure(projectID: project.id, projectName: project.name, error: error)
-                    failures.append(failure)
-                    sink.send(.failed(failure))
-                    sink.send(.progress(monitor.snapshot { $0.projectsDone += 1 }))
-                case .certificates(let project, let user, .success(let certificates)):
-                    let found = certificates.map {
-                        CertificateRow(certificate: $0, projectID: project.id, projectName: project.name,
-                                       username: user.username, databaseName: user.databaseName)
-                    }
-                    rows += found
-                    sink.send(.certificatesListed(project: project, user: user, rows: found))
-                    sink.send(.progress(monitor.snapshot {
-                        $0.usersDone += 1
-                        $0.certificates += found.count
-                    }))
-                case .certificates(let project, let user, .failure(let error)):
-                    if Self.endsScan(error) { throw error }
-                    let failure = ScanFailure(projectID: project.id, projectName: project.name, username: user.username, error: error)
-                    failures.append(failure)
-                    sink.send(.failed(failure))
-                    sink.send(.progress(monitor.snapshot { $0.usersDone += 1 }))
+                let step = model.apply(outcome, Date())
+                report(outcome, model, sink)
+                switch step {
+                case .abort(let error):
+                    throw error
+                case .run(let jobs):
+                    queue += jobs
                 }
+                sink.send(.progress(progress(monitor, model)))
                 startJobs()
             }
         }
-        return FleetScanResult(rows: rows.sorted(by: CertificateRow.byExpiry), projects: projects,
-                               organizations: organizations, usersByProject: usersByProject,
-                               failures: failures, progress: monitor.snapshot())
+        var result = FleetScanResult(rows: model.rows, projects: model.projects, organizations: model.organizations,
+                                     usersByProject: model.usersByProject, failures: model.failures,
+                                     progress: progress(monitor, model))
+        result.fleet = model
+        return result
     }
 
-    private func perform(_ job: Job) async -> Outcome {
-        switch job {
-        case .users(let project):
-            return .users(project, await Self.capture { try await client.databaseUsers(projectID: project.id) })
-        case .certificates(let project, let user):
-            return .certificates(project, user, await Self.capture {
-                try await client.certificates(projectID: project.id, username: user.username)
-            })
+    /// The scan's events for one outcome, for front ends that show results as they come.
+    private func report(_ outcome: FleetOutcome, _ model: FleetModel, _ sink: EventSink) {
+        switch outcome {
+        case .users(let projectID, let users):
+            guard let project = model.project(projectID) else { return }
+            sink.send(.usersListed(project: project, users: users))
+        case .certificates(let key, let certificates):
+            guard let project = model.project(key.projectID), let user = model.user(key) else { return }
+            let rows = certificates.map {
+                CertificateRow(certificate: $0, projectID: project.id, projectName: project.name,
+                               username: user.username, databaseName: user.databaseName)
+            }
+            sink.send(.certificatesListed(project: project, user: user, rows: rows))
+        case .failed(let job, let error):
+            switch job {
+            case .projects: break
+            case .users(let projectID):
+                let name = model.project(projectID)?.name ?? projectID
+                sink.send(.failed(ScanFailure(projectID: projectID, projectName: name, error: error)))
+            case .certificates(let key):
+                let name = model.project(key.projectID)?.name ?? key.projectID
+                sink.send(.failed(ScanFailure(projectID: key.projectID, projectName: name, username: key.username, error: error)))
+            }
+        case .projects, .cancelled:
+            break
         }
     }
 
-    private static func capture<T: Sendable>(_ body: () async throws -> T) async -> Result<T, AtlasError> {
-        do {
-            return .success(try await body())
-        } catch {
-            return .failure(atlasError(error))
+    private func progress(_ monitor: ScanMonitor, _ model: FleetModel) -> ScanProgress {
+        monitor.snapshot {
+            $0.projectsTotal = model.tally.projectsTotal
+            $0.projectsDone = model.tally.projectsDone
+            $0.usersTotal = model.tally.usersTotal
+            $0.usersDone = model.tally.usersDone
+            $0.certificates = model.tally.certificates
         }
     }
 
-    static func atlasError(_ error: any Error) -> AtlasError {
-        if let atlas = error as? AtlasError { return atlas }
-        if error is CancellationError { return AtlasError(kind: .cancelled, message: "The scan was cancelled.") }
-        return AtlasError(kind: .httpStatus, message: "Unexpected failure: \(String(describing: error))")
-    }
-
-    /// Failures that every other call would meet too: going on would only repeat them.
-    static func endsScan(_ error: AtlasError) -> Bool {
-        switch error.kind {
-        case .unauthorized, .credentials, .cancelled: true
-        case .transport(let failure): !failure.isTransient
-        default: false
-        }
-    }
-
-    // MARK: Scope
-
-    /// The projects the scope names, in the order Atlas lists them.
-    func projectsInScope() async throws -> [Project] {
-        let visible: [Project]
-        if let organizationID = scope.organizationID {
-            visible = try await client.projects(organizationID: organizationID)
-        } else {
-            visible = try await client.projects()
-        }
-        guard !scope.projects.isEmpty else { return visible }
-        var chosen: [Project] = []
-        for wanted in scope.projects {
-            let project = try AtlasClient.project(wanted, in: visible)
-            if !chosen.contains(where: { $0.id == project.id }) { chosen.append(project) }
-        }
-        return chosen
-    }
+    static func atlasError(_ error: any Error) -> AtlasError { FleetJobRunner.atlasError(error) }
 }
 
 /// Calls the scan's observer one event at a time, whichever task reports.

@@ -94,6 +94,9 @@ public struct FleetScanResult: Sendable {
     public var usersByProject: [String: [DatabaseUser]] = [:]
     public var failures: [ScanFailure]
     public var progress: ScanProgress
+    /// The whole walk as the engine knows it (what the cache stores, and what coverage
+    /// and history read).
+    public var fleet = FleetModel()
 
     /// True when every project and every managed user was read.
     public var isComplete: Bool { failures.isEmpty }

@@ -60,9 +60,7 @@ extension State {
     mutating func receiveCreated(_ id: RequestID, _ user: UserKey, _ certificate: Certificate, _ path: String, _ now: Date) -> [Effect] {
         guard accept(id, .create(user)) else { return [] }
         createDialog = nil
-        var list = certificates[user] ?? []
-        if !list.contains(where: { $0.id == certificate.id }) { list.append(certificate) }
-        certificates[user] = list
+        fleet.insert(certificate, for: user)
         rebuildTables(now)
         if case .certificates(user) = screen {
             let height = pageHeight

@@ -85,11 +85,11 @@ extension State {
         case .projects, .fleet:
             return refreshAll(now)
         case .users(let projectID):
-            var effects = cancel(requests(forScreen: screen), now, quietly: true)
+            var effects = cancel(requests(forScreen: screen), now, because: .replaced)
             effects += loadUsers(projectID, now)
             return effects
         case .certificates(let user), .detail(let user, _):
-            var effects = cancel(requests(forScreen: screen), now, quietly: true)
+            var effects = cancel(requests(forScreen: screen), now, because: .replaced)
             effects.append(loadCertificates(user, now))
             return effects
         }
@@ -97,56 +97,57 @@ extension State {
 
     /// Starts the full scan: projects, then (as results arrive) users and certificates.
     mutating func refreshAll(_ now: Date) -> [Effect] {
-        var effects = cancel(pending.keys.sorted(), now, quietly: true)
-        let id = newRequest(.projects)
-        projectsLoad.begin(now)
-        effects.append(.loadProjects(id))
+        var effects = cancel(pending.keys.sorted(), now, because: .replaced)
+        effects.append(load(.projects, now))
         return effects
     }
 
+    /// Starts one job of the fleet engine as an effect with its own request ID.
+    mutating func load(_ job: FleetJob, _ now: Date) -> Effect {
+        let id = newRequest(LoadTarget(job))
+        fleet.begin(job, now)
+        return .load(id, job)
+    }
+
     mutating func loadUsers(_ projectID: String, _ now: Date) -> [Effect] {
-        let id = newRequest(.users(projectID: projectID))
-        usersLoad[projectID, default: LoadStatus()].begin(now)
-        return [.loadUsers(id, projectID: projectID)]
+        [load(.users(projectID: projectID), now)]
     }
 
     mutating func loadCertificates(_ user: UserKey, _ now: Date) -> Effect {
-        let id = newRequest(.certificates(user))
-        certificatesLoad[user, default: LoadStatus()].begin(now)
-        return .loadCertificates(id, user: user)
+        load(.certificates(user), now)
     }
 
     func isPending(_ target: LoadTarget) -> Bool {
         pending.values.contains(target)
     }
 
-    /// Cancels `ids`: forgets them (so late results are ignored), marks what they were
-    /// loading as failed-by-cancel (keeping the rows, marked stale) and asks the runtime
-    /// to stop them. `quietly` is for refreshes, which start a new load at once.
-    mutating func cancel(_ ids: [RequestID], _ now: Date, quietly: Bool = false) -> [Effect] {
+    /// Why loads are stopped.
+    enum CancelReason {
+        /// The user pressed Esc: the loads are marked cancelled and the footer says so.
+        case user
+        /// A refresh replaces them at once: back to what was shown before, silently.
+        case replaced
+        /// The walk stopped (rejected credentials, no route to Atlas): marked cancelled;
+        /// the caller says why.
+        case walkStopped
+    }
+
+    /// Cancels `ids`: forgets them (so late results are ignored), records what they were
+    /// loading as cancelled (keeping the rows, marked stale) or abandoned, and asks the
+    /// runtime to stop them.
+    mutating func cancel(_ ids: [RequestID], _ now: Date, because reason: CancelReason = .user) -> [Effect] {
         // A certificate being created is never cancelled: Atlas may already have issued
         // it, and its private key exists only in that response.
         let ids = ids.filter { if case .create? = pending[$0] { false } else { true } }
         guard !ids.isEmpty else { return [] }
         for id in ids {
-            guard let target = pending.removeValue(forKey: id) else { continue }
-            guard !quietly else {
-                switch target {
-                case .projects: projectsLoad.abandon()
-                case .users(let projectID): usersLoad[projectID]?.abandon()
-                case .certificates(let user): certificatesLoad[user]?.abandon()
-                case .create: break
-                }
-                continue
-            }
-            switch target {
-            case .projects: projectsLoad.fail(LoadStatus.cancelledMessage, now)
-            case .users(let projectID): usersLoad[projectID, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
-            case .certificates(let user): certificatesLoad[user, default: LoadStatus()].fail(LoadStatus.cancelledMessage, now)
-            case .create: break
+            guard let job = pending.removeValue(forKey: id)?.job else { continue }
+            switch reason {
+            case .replaced: fleet.abandon(job)
+            case .user, .walkStopped: _ = fleet.apply(.cancelled(job), now)
             }
         }
-        if !quietly {
+        if reason == .user {
             inform("Loading cancelled; press R to load again.", now)
             rebuildTables(now)
         }

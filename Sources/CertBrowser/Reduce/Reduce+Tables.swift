@@ -94,8 +94,8 @@ extension State {
             let keys = managed.map { UserKey($0, projectID: project.id) }
             let expiries = keys.flatMap { certificates[$0]?.map(\.notAfter) ?? [] }
             let complete = projectUsers != nil && keys.allSatisfy { certificates[$0] != nil }
-            let failed = usersLoad[project.id]?.failureMessage != nil
-                || keys.contains { certificatesLoad[$0]?.failureMessage != nil }
+            let failed = usersLoad[project.id]?.isStale == true
+                || keys.contains { certificatesLoad[$0]?.isStale == true }
             return ProjectRow(
                 project: project, organizationName: organizationName(project.orgId),
                 managedUsers: projectUsers.map { _ in managed.count }, expiries: expiries,
@@ -108,7 +108,7 @@ extension State {
             let key = UserKey(user, projectID: projectID)
             return UserRow(
                 user: user, userKey: key, expiries: certificates[key]?.map(\.notAfter),
-                failed: certificatesLoad[key]?.failureMessage != nil)
+                failed: certificatesLoad[key]?.isStale == true)
         }
     }
 

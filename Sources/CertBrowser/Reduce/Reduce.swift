@@ -46,16 +46,8 @@ extension State {
         case .resize(let size):
             viewport = size
             return []
-        case .projectsLoaded(let id, let organizations, let projects):
-            return receiveProjects(id, organizations, projects, now)
-        case .usersLoaded(let id, let projectID, let users):
-            return receiveUsers(id, projectID, users, now)
-        case .certificatesLoaded(let id, let user, let certificates):
-            receiveCertificates(id, user, certificates, now)
-            return []
-        case .loadFailed(let id, let error):
-            receiveFailure(id, error, now)
-            return []
+        case .loaded(let id, let outcome):
+            return receive(id, outcome, now)
         case .certificateCreated(let id, let user, let certificate, let path):
             return receiveCreated(id, user, certificate, path, now)
         case .createFailed(let id, let message):

@@ -82,11 +82,11 @@ extension Renderer {
             return (text, .spinner)
         }
         guard let last = status.lastLoaded else {
-            return status.failureMessage != nil ? ("not loaded", .stale) : ("", .normal)
+            return status.isStale ? ("not loaded", .stale) : ("", .normal)
         }
         let age = TimeLeft.span(now.timeIntervalSince(last))
         let ago = wide ? "updated \(UTCText.time(last)) UTC (\(age) ago)" : "updated \(age) ago"
-        return status.failureMessage != nil ? ("stale " + glyphs.dot + " " + ago, .stale) : (ago, .muted)
+        return status.isStale ? ("stale " + glyphs.dot + " " + ago, .stale) : (ago, .muted)
     }
 
     /// The message line: the filter prompt or the last message on the left, the load
@@ -132,6 +132,8 @@ extension Renderer {
             parts.append(fleetProgressText)
         } else if let failure = state.loadStatus(for: state.screen).failureMessage {
             parts.append(("Load failed: \(failure) Press R to retry.", .error))
+        } else if state.loadStatus(for: state.screen).isCancelled {
+            parts.append(("Loading cancelled. Press R to load again.", .error))
         }
         return parts
     }

@@ -51,7 +51,7 @@ struct Renderer {
     func bodyRange(_ canvas: Canvas) -> Range<Int> { 2..<(canvas.height - 2) }
 
     /// Whether the screen's rows are older than a failed or cancelled load.
-    var isStale: Bool { state.loadStatus(for: state.screen).failureMessage != nil }
+    var isStale: Bool { state.loadStatus(for: state.screen).isStale }
 
     /// Writes `text` centred on row `y`.
     func centred(_ text: String, y: Int, role: StyleRole, _ canvas: inout Canvas) {

@@ -11,10 +11,8 @@ public enum Action: Sendable {
     case tick
     /// The terminal now has this size (used for paging).
     case resize(Size)
-    case projectsLoaded(RequestID, organizations: [Organization], projects: [Project])
-    case usersLoaded(RequestID, projectID: String, users: [DatabaseUser])
-    case certificatesLoaded(RequestID, user: UserKey, certificates: [Certificate])
-    case loadFailed(RequestID, AtlasError)
+    /// A `load` effect's job answered (data or a failure).
+    case loaded(RequestID, FleetOutcome)
     /// A certificate was created and written to `path`.
     case certificateCreated(RequestID, user: UserKey, certificate: Certificate, path: String)
     /// Creating failed; `message` says whether a certificate exists in Atlas anyway.

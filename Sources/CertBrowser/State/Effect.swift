@@ -18,13 +18,9 @@ public struct RequestID: Sendable, Hashable, Comparable, CustomStringConvertible
 /// these, and the runtime sends the outcome back as an `Action` carrying the same
 /// `RequestID` (the async-http-client state-machine pattern).
 public enum Effect: Sendable, Hashable {
-    /// Load every organization and its projects; answer with `projectsLoaded` or `loadFailed`.
-    case loadProjects(RequestID)
-    /// Load the database users of a project; answer with `usersLoaded` or `loadFailed`.
-    case loadUsers(RequestID, projectID: String)
-    /// Load the certificates of a managed X.509 user; answer with `certificatesLoaded`
-    /// or `loadFailed`.
-    case loadCertificates(RequestID, user: UserKey)
+    /// Run one job of the fleet engine (the projects, one project's users, one MANAGED
+    /// user's certificates); answer with `loaded` and the job's outcome.
+    case load(RequestID, FleetJob)
     /// Create a certificate for `user`, valid `months`, and write it with its private
     /// key to the new file `path` (mode 0600). Answer with `certificateCreated` or
     /// `createFailed`. Never retried, never cancelled.

@@ -38,38 +38,11 @@ extension State {
     }
 
     private func computeFleetScanStatus() -> FleetScanStatus {
-        var status = FleetScanStatus(projectsTotal: projectsLoad.lastLoaded == nil ? nil : projects.count,
-                                     projectsDone: 0, usersTotal: 0, usersDone: 0, certificates: 0,
-                                     inFlight: pending.count, failures: [], cancelled: 0)
-        func note(_ failure: String?, _ what: @autoclosure () -> String) {
-            guard let failure else { return }
-            if failure == LoadStatus.cancelledMessage {
-                status.cancelled += 1
-            } else {
-                status.failures.append("\(what()): \(failure)")
-            }
-        }
-        for project in projects {
-            let name = TerminalSafe.sanitize(project.name, maxCharacters: 40)
-            if let list = users[project.id] {
-                status.projectsDone += 1
-                for user in list where user.hasManagedCertificates {
-                    let key = UserKey(user, projectID: project.id)
-                    status.usersTotal += 1
-                    if let found = certificates[key] {
-                        status.usersDone += 1
-                        status.certificates += found.count
-                    } else if let failure = certificatesLoad[key]?.failureMessage {
-                        if failure != LoadStatus.cancelledMessage { status.usersDone += 1 }
-                        note(failure, "\(name) / \(TerminalSafe.sanitize(user.username, maxCharacters: 40))")
-                    }
-                }
-            } else if let failure = usersLoad[project.id]?.failureMessage {
-                if failure != LoadStatus.cancelledMessage { status.projectsDone += 1 }
-                note(failure, name)
-            }
-        }
-        return status
+        let tally = fleet.tally
+        return FleetScanStatus(projectsTotal: tally.projectsTotal, projectsDone: tally.projectsDone,
+                               usersTotal: tally.usersTotal, usersDone: tally.usersDone,
+                               certificates: tally.certificates, inFlight: pending.count,
+                               failures: fleet.failures.map(\.summary), cancelled: fleet.cancelledJobs)
     }
 }
 

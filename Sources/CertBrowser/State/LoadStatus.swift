@@ -3,52 +3,8 @@ import Foundation
 
 /// Where a screen's data stands: shown as a spinner, "updated 5s ago", or an error with
 /// the previous rows kept and marked stale (a failed refresh should not blank a table
-/// the user was reading).
-public struct LoadStatus: Sendable, Hashable {
-    public enum Phase: Sendable, Hashable {
-        case idle
-        case loading(since: Date)
-        case loaded(at: Date)
-        case failed(message: String, at: Date)
-    }
-
-    public var phase: Phase
-
-    /// The failure text of a load the user cancelled (Esc).
-    public static let cancelledMessage = "Cancelled"
-    /// When data last arrived successfully; survives a later failure.
-    public var lastLoaded: Date?
-
-    public init(phase: Phase = .idle, lastLoaded: Date? = nil) {
-        self.phase = phase
-        self.lastLoaded = lastLoaded
-    }
-
-    public var isLoading: Bool {
-        if case .loading = phase { return true }
-        return false
-    }
-
-    public var failureMessage: String? {
-        if case .failed(let message, _) = phase { return message }
-        return nil
-    }
-
-    mutating func begin(_ now: Date) { phase = .loading(since: now) }
-
-    mutating func succeed(_ now: Date) {
-        phase = .loaded(at: now)
-        lastLoaded = now
-    }
-
-    /// Drops a load that was replaced by a newer one: back to what was shown before.
-    mutating func abandon() {
-        guard isLoading else { return }
-        phase = lastLoaded.map { .loaded(at: $0) } ?? .idle
-    }
-
-    mutating func fail(_ message: String, _ now: Date) { phase = .failed(message: message, at: now) }
-}
+/// the user was reading). It is the fleet engine's record of the load's job.
+public typealias LoadStatus = FleetJobRecord
 
 /// What a pending request is loading.
 public enum LoadTarget: Sendable, Hashable {
@@ -57,6 +13,25 @@ public enum LoadTarget: Sendable, Hashable {
     case certificates(UserKey)
     /// A certificate being created for this user (never cancelled: see `CreateDialog`).
     case create(UserKey)
+
+    /// The target of a fleet job's load.
+    public init(_ job: FleetJob) {
+        switch job {
+        case .projects: self = .projects
+        case .users(let projectID): self = .users(projectID: projectID)
+        case .certificates(let user): self = .certificates(user)
+        }
+    }
+
+    /// The fleet job this load runs; nil for a create.
+    public var job: FleetJob? {
+        switch self {
+        case .projects: .projects
+        case .users(let projectID): .users(projectID: projectID)
+        case .certificates(let user): .certificates(user)
+        case .create: nil
+        }
+    }
 }
 
 /// A message in the footer.

@@ -5,10 +5,8 @@ import Foundation
 /// core's cache type) is shown at once, marked CACHED, until the refresh replaces it.
 extension State {
     mutating func restore(_ cached: MetadataSnapshot, _ now: Date) {
-        organizations = cached.organizations
-        projects = cached.projects
-        users = cached.users
-        certificates = cached.certificates
+        fleet.restore(organizations: cached.organizations, projects: cached.projects,
+                      usersByProject: cached.users, certificatesByUser: cached.certificates)
         cachedAt = cached.savedAt
         rebuildTables(now)
     }

@@ -12,16 +12,18 @@ public struct State: Sendable, Equatable {
     public var keymap: Keymap
     public internal(set) var viewport: Size
 
-    // Data as loaded. Changing what `fleetScanStatus` reads forgets its memo.
-    public internal(set) var organizations: [Organization] = []
-    public internal(set) var projects: [Project] = [] { didSet { scanMemo = FleetScanMemo() } }
-    public internal(set) var users: [String: [DatabaseUser]] = [:] { didSet { scanMemo = FleetScanMemo() } }
-    public internal(set) var certificates: [UserKey: [Certificate]] = [:] { didSet { scanMemo = FleetScanMemo() } }
+    /// The data as loaded and where every load stands: the fleet engine's model, the
+    /// same one the commands drive (its rules decide which loads follow a result).
+    /// Changing it forgets the memo of `fleetScanStatus`.
+    public internal(set) var fleet = FleetModel() { didSet { scanMemo = FleetScanMemo() } }
 
-    // Loads.
-    public internal(set) var projectsLoad = LoadStatus() { didSet { scanMemo = FleetScanMemo() } }
-    public internal(set) var usersLoad: [String: LoadStatus] = [:] { didSet { scanMemo = FleetScanMemo() } }
-    public internal(set) var certificatesLoad: [UserKey: LoadStatus] = [:] { didSet { scanMemo = FleetScanMemo() } }
+    public var organizations: [Organization] { fleet.organizations }
+    public var projects: [Project] { fleet.projects }
+    public var users: [String: [DatabaseUser]] { fleet.usersByProject }
+    public var certificates: [UserKey: [Certificate]] { fleet.certificatesByUser }
+    public var projectsLoad: LoadStatus { fleet.projectsRecord }
+    public var usersLoad: [String: LoadStatus] { fleet.usersRecords }
+    public var certificatesLoad: [UserKey: LoadStatus] { fleet.certificatesRecords }
     /// `fleetScanStatus` walks every user; every frame of the fleet view asks for it, so it
     /// is worked out once per change of the data above (30 ms a frame with 100,000
     /// certificates before; docs/benchmarks.md).
@@ -104,11 +106,9 @@ public struct State: Sendable, Equatable {
         }
     }
 
-    func project(_ id: String) -> Project? { projects.first { $0.id == id } }
+    func project(_ id: String) -> Project? { fleet.project(id) }
 
-    func user(_ key: UserKey) -> DatabaseUser? {
-        users[key.projectID]?.first { $0.databaseName == key.databaseName && $0.username == key.username }
-    }
+    func user(_ key: UserKey) -> DatabaseUser? { fleet.user(key) }
 
     func organizationName(_ id: String) -> String {
         organizations.first { $0.id == id }?.name ?? id

@@ -97,7 +97,7 @@ final class BrowserSession {
 
     private func perform(_ effect: Effect) {
         switch effect {
-        case .loadProjects, .loadUsers, .loadCertificates:
+        case .load:
             if let (id, task) = loads.start(effect) { running[id] = task }
         case .createCertificate(let id, let user, let months, let path):
             let creator = creator

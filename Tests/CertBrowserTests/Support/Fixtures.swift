@@ -71,11 +71,11 @@ enum Fixture {
         while !queue.isEmpty {
             let effect = queue.removeFirst()
             switch effect {
-            case .loadProjects(let id):
+            case .load(let id, .projects):
                 queue += state.apply(.projectsLoaded(id, organizations: [organization], projects: projects), now: now)
-            case .loadUsers(let id, let projectID):
+            case .load(let id, .users(let projectID)):
                 queue += state.apply(.usersLoaded(id, projectID: projectID, users: users[projectID] ?? []), now: now)
-            case .loadCertificates(let id, let user):
+            case .load(let id, .certificates(let user)):
                 queue += state.apply(.certificatesLoaded(id, user: user, certificates: certificates[user.username] ?? []), now: now)
             case .cancel, .copy, .quit, .createCertificate:
                 break
