@@ -18,11 +18,12 @@ public struct FleetJobRunner: Sendable {
         do {
             switch job {
             case .projects:
-                async let projects = projectsInScope()
-                // Organizations only name the projects' owners; a key scoped to projects
-                // may not list them, which must not stop the walk.
+                // Projects first: when they fail (a rejected key, no route) nothing else
+                // is asked. Organizations only name the projects' owners; a key scoped to
+                // projects may not list them, which must not stop the walk.
+                let projects = try await projectsInScope()
                 let organizations = (try? await client.organizations()) ?? []
-                return .projects(try await projects, organizations: organizations)
+                return .projects(projects, organizations: organizations)
             case .users(let projectID):
                 return .users(projectID: projectID, try await client.databaseUsers(projectID: projectID))
             case .certificates(let user):
