@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The shared API core: models, auth, HTTP, pagination, errors. No terminal code.
@@ -35,6 +36,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        // The Prometheus exporter's pure part: a snapshot of the last scan rendered as text exposition.
+        .target(
+            name: "AtlasExporter",
+            dependencies: [
+                "AtlasAPI",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // A real HTTP server on 127.0.0.1 that behaves like Atlas for our endpoints.
@@ -115,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "NcursesTerminalTests",
             dependencies: ["NcursesTerminal", "CertBrowser"]
+        ),
+        .testTarget(
+            name: "AtlasExporterTests",
+            dependencies: ["AtlasExporter", "AtlasAPI"]
         ),
         .testTarget(
             name: "EndToEndTests",

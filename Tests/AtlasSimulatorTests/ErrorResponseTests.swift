@@ -96,12 +96,17 @@ struct ErrorResponseTests {
         }
     }
 
-    @Test("unknown paths are 404 RESOURCE_NOT_FOUND after authentication; wrong methods 405")
+    @Test("unknown paths are 404 RESOURCE_NOT_FOUND after authentication; wrong methods 405 with an Allow header")
     func unknownPaths() async throws {
         try await Harness.with { harness in
             #expect(try await harness.raw("GET", "/api/atlas/v2/clusters").status == 401)
             _ = try Self.expectError(try await harness.digest("GET", "/api/atlas/v2/clusters"), status: 404, code: "RESOURCE_NOT_FOUND")
-            _ = try Self.expectError(try await harness.digest("DELETE", "/api/atlas/v2/orgs"), status: 405, code: "METHOD_NOT_ALLOWED")
+            let wrong = try await harness.digest("DELETE", "/api/atlas/v2/orgs")
+            _ = try Self.expectError(wrong, status: 405, code: "METHOD_NOT_ALLOWED")
+            #expect(wrong.header("Allow") == "GET")
+            let certs = try await harness.digest("PUT", "/api/atlas/v2/groups/g/databaseUsers/u/certs")
+            #expect(certs.status == 405)
+            #expect(certs.header("Allow") == "GET, POST")
         }
     }
 }

@@ -36,10 +36,12 @@ struct AtlasEndpoints: Sendable {
         case .certsList(let groupId, let username): return listCertificates(groupId: groupId, username: username, context)
         case .certsCreate(let groupId, let username):
             return await createCertificate(groupId: groupId, username: username, context)
-        case .methodNotAllowed:
-            return AtlasErrorResponse.make(
+        case .methodNotAllowed(let allow):
+            var response = AtlasErrorResponse.make(
                 status: 405, code: "METHOD_NOT_ALLOWED",
                 detail: "Method \(context.request.method) is not allowed on this resource.")
+            response.setHeader("Allow", allow)
+            return response
         case .token, .unknown:
             return AtlasErrorResponse.resourceNotFound(context.request.rawPath)
         }

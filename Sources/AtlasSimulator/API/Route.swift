@@ -8,8 +8,8 @@ enum Route: Equatable, Sendable {
     case certsList(groupId: String, username: String)
     case certsCreate(groupId: String, username: String)
     case token
-    /// A known path with the wrong method.
-    case methodNotAllowed
+    /// A known path with the wrong method; `allow` lists the methods it takes (the `Allow` header of a 405).
+    case methodNotAllowed(allow: String)
     case unknown
 
     enum Version: String, Sendable {
@@ -20,7 +20,7 @@ enum Route: Equatable, Sendable {
     /// Routes `method` and `segments`; the version is nil outside `/api/atlas/<version>/`.
     static func match(method: String, segments: [String]) -> (route: Route, version: Version?) {
         if segments == ["api", "oauth", "token"] {
-            return (method == "POST" ? .token : .methodNotAllowed, nil)
+            return (method == "POST" ? .token : .methodNotAllowed(allow: "POST"), nil)
         }
         guard segments.count >= 4, segments[0] == "api", segments[1] == "atlas",
               let version = Version(rawValue: segments[2])
@@ -29,22 +29,22 @@ enum Route: Equatable, Sendable {
         let isGet = method == "GET"
         let route: Route
         switch rest.count {
-        case 1 where rest[0] == "orgs": route = isGet ? .orgs : .methodNotAllowed
-        case 1 where rest[0] == "groups": route = isGet ? .groups : .methodNotAllowed
+        case 1 where rest[0] == "orgs": route = isGet ? .orgs : .methodNotAllowed(allow: "GET")
+        case 1 where rest[0] == "groups": route = isGet ? .groups : .methodNotAllowed(allow: "GET")
         case 3 where rest[0] == "orgs" && rest[2] == "groups":
-            route = isGet ? .orgGroups(orgId: rest[1]) : .methodNotAllowed
+            route = isGet ? .orgGroups(orgId: rest[1]) : .methodNotAllowed(allow: "GET")
         case 3 where rest[0] == "groups" && rest[2] == "databaseUsers":
-            route = isGet ? .users(groupId: rest[1]) : .methodNotAllowed
+            route = isGet ? .users(groupId: rest[1]) : .methodNotAllowed(allow: "GET")
         // The literal `certs` wins over a user named "certs", as literal path segments do
         // in Atlas's JAX-RS routing.
         case 5 where rest[0] == "groups" && rest[2] == "databaseUsers" && rest[4] == "certs":
             switch method {
             case "GET": route = .certsList(groupId: rest[1], username: rest[3])
             case "POST": route = .certsCreate(groupId: rest[1], username: rest[3])
-            default: route = .methodNotAllowed
+            default: route = .methodNotAllowed(allow: "GET, POST")
             }
         case 5 where rest[0] == "groups" && rest[2] == "databaseUsers":
-            route = isGet ? .user(groupId: rest[1], databaseName: rest[3], username: rest[4]) : .methodNotAllowed
+            route = isGet ? .user(groupId: rest[1], databaseName: rest[3], username: rest[4]) : .methodNotAllowed(allow: "GET")
         default: route = .unknown
         }
         return (route, version)
