@@ -118,13 +118,13 @@ struct FleetScannerTests {
 
     @Test("Pacing: concurrency follows Ratelimit-Remaining down to one request, and back")
     func pacingFromRemaining() {
-        #expect(FleetScanner.pacedConcurrency(remaining: nil, maximum: 8) == 8)
-        #expect(FleetScanner.pacedConcurrency(remaining: 1_200, maximum: 8) == 8)
-        #expect(FleetScanner.pacedConcurrency(remaining: 16, maximum: 8) == 8)
-        #expect(FleetScanner.pacedConcurrency(remaining: 15, maximum: 8) == 7)
-        #expect(FleetScanner.pacedConcurrency(remaining: 6, maximum: 8) == 3)
-        #expect(FleetScanner.pacedConcurrency(remaining: 1, maximum: 8) == 1)
-        #expect(FleetScanner.pacedConcurrency(remaining: 0, maximum: 8) == 1)
+        #expect(ConcurrencyWindow.capped(8, remaining: nil) == 8)
+        #expect(ConcurrencyWindow.capped(8, remaining: 1_200) == 8)
+        #expect(ConcurrencyWindow.capped(8, remaining: 16) == 8)
+        #expect(ConcurrencyWindow.capped(8, remaining: 15) == 7)
+        #expect(ConcurrencyWindow.capped(8, remaining: 6) == 3)
+        #expect(ConcurrencyWindow.capped(8, remaining: 1) == 1)
+        #expect(ConcurrencyWindow.capped(8, remaining: 0) == 1)
     }
 
     @Test("Cancelling stops the scan promptly: no new requests after the cancel beyond those in flight")

@@ -5,9 +5,12 @@ import Synchronization
 /// credentials can see, their database users, and the certificates of every user whose
 /// `x509Type` is `MANAGED` (no other user is ever asked for certificates).
 ///
-/// - Bounded: at most `concurrency` requests' worth of work at once, fewer when Atlas
-///   reports its rate-limit bucket running low (`ScanMonitor`); a 429 pauses the whole
-///   client for its Retry-After, not only the request that got it.
+/// - Bounded and adaptive: every job passes one `FleetPacer`, whose window starts at
+///   `concurrency` (64), halves on a 429 or a retried failure, widens again as responses
+///   come back clean, and never exceeds what Atlas's `Ratelimit-Remaining` allows; a 429
+///   also pauses the whole client for its Retry-After, not only the request that got it.
+/// - Streaming: a user's certificates are asked for as soon as the users page that names
+///   it arrives, not after a phase.
 /// - Progressive: results and progress are reported as they arrive (`ScanEvent`).
 /// - Tolerant: a project or user that cannot be read (403, 404, a 401 naming the project
 ///   as another organization's, a 5xx or timeout that outlasts the retries, a body that
@@ -16,26 +19,30 @@ import Synchronization
 ///   scan at once with that error instead of trying every project.
 /// - Cancellable: cancelling the task that runs it cancels every request in flight.
 public struct FleetScanner: Sendable {
-    /// Requests in flight at once. 16 keeps a scan of a large organization near its
-    /// latency-bound time (docs/benchmarks.md) while Atlas's per-minute limits, not this
-    /// number, decide how hard Atlas is asked; a 429 pauses everything anyway.
-    public static let defaultConcurrency = 16
+    /// The most requests in flight at once. With 100 ms to Atlas a scan is bound by round
+    /// trips, so the window starts here and backs off on trouble (docs/benchmarks.md);
+    /// Atlas's per-minute limits, through `Ratelimit-Remaining`, cap it further.
+    public static let defaultConcurrency = ConcurrencyWindow.defaultMaximum
 
     public let client: AtlasClient
     public var scope: ScanScope
     public var concurrency: Int
+    /// The gate the scan's jobs pass (its window starts at `concurrency`).
+    private let pacer: FleetPacer
 
-    public init(client: AtlasClient, scope: ScanScope = .everything, concurrency: Int = FleetScanner.defaultConcurrency) {
+    public init(client: AtlasClient, scope: ScanScope = .everything, concurrency: Int = FleetScanner.defaultConcurrency,
+                pacer: FleetPacer? = nil) {
         self.client = client
         self.scope = scope
         self.concurrency = max(1, concurrency)
+        self.pacer = pacer ?? FleetPacer(maximum: max(1, concurrency))
     }
 
     /// Runs the scan; `onEvent` is called for each event, one call at a time (never
     /// concurrently), in order. Throws the `AtlasError` that stopped the scan, or
     /// `CancellationError`.
     public func run(onEvent: @escaping @Sendable (ScanEvent) -> Void = { _ in }) async throws -> FleetScanResult {
-        let monitor = ScanMonitor(maxConcurrency: concurrency)
+        let monitor = ScanMonitor(pacer: pacer)
         let sink = EventSink(onEvent)
         let observer = ClientEventObserver { event in
             monitor.record(event)
@@ -66,20 +73,13 @@ public struct FleetScanner: Sendable {
         return stream
     }
 
-    /// Requests allowed at once when Atlas says `remaining` requests are left in its
-    /// bucket: the full `maximum` while at least twice that remain, then half of what
-    /// remains, never less than one (a 429 then pauses the client as a whole).
-    public static func pacedConcurrency(remaining: Int?, maximum: Int) -> Int {
-        guard let remaining, remaining < maximum * 2 else { return maximum }
-        return min(maximum, max(1, remaining / 2))
-    }
-
     // MARK: The walk
 
-    /// Drives a `FleetModel`: runs the jobs it asks for, at most `allowedConcurrency` at
-    /// once, and hands each outcome back. Every rule of the walk is the model's.
+    /// Drives a `FleetModel`: every job it asks for becomes a task that waits for the
+    /// pacer, and each outcome goes back to the model. Every rule of the walk is the model's.
     private func scan(_ monitor: ScanMonitor, _ sink: EventSink) async throws -> FleetScanResult {
         let runner = FleetJobRunner(client: client, scope: scope)
+        let pacer = pacer
         var model = FleetModel()
         model.begin(.projects, Date())
         // Without its projects the walk cannot start: their failure ends it, whatever it is.
@@ -89,26 +89,20 @@ public struct FleetScanner: Sendable {
             if case .failed(_, let error) = listed { throw error }
             throw CancellationError()
         }
-        var queue: [FleetJob] = []
-        if case .run(let jobs) = model.apply(listed, Date()) { queue = jobs }
+        var first: [FleetJob] = []
+        if case .run(let jobs) = model.apply(listed, Date()) { first = jobs }
         sink.send(.projectsListed(projects, organizations: organizations))
         sink.send(.progress(progress(monitor, model)))
-        var next = 0
 
         try await withThrowingTaskGroup(of: FleetOutcome.self) { group in
-            var running = 0
-            func startJobs() {
-                while running < monitor.allowedConcurrency, next < queue.count {
-                    let job = queue[next]
-                    next += 1
-                    running += 1
+            func start(_ jobs: [FleetJob]) {
+                for job in jobs {
                     model.begin(job, Date())
-                    group.addTask { await runner.run(job) }
+                    group.addTask { try await pacer.run { await runner.run(job) } }
                 }
             }
-            startJobs()
+            start(first)
             while let outcome = try await group.next() {
-                running -= 1
                 try Task.checkCancellation()
                 let step = model.apply(outcome, Date())
                 report(outcome, model, sink)
@@ -116,10 +110,9 @@ public struct FleetScanner: Sendable {
                 case .abort(let error):
                     throw error
                 case .run(let jobs):
-                    queue += jobs
+                    start(jobs)
                 }
                 sink.send(.progress(progress(monitor, model)))
-                startJobs()
             }
         }
         var result = FleetScanResult(rows: model.rows, projects: model.projects, organizations: model.organizations,

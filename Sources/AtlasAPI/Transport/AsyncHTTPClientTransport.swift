@@ -30,7 +30,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             proxy: try ProxySettings(environment: environment).proxy(forHost: host, isHTTPS: baseURL.lowercased().hasPrefix("https:")),
             decompression: .disabled
         )
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: ConcurrencyWindow.defaultMaximum)
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
     }

@@ -11,8 +11,9 @@ import Foundation
 struct LoadRunner: Sendable {
     let runner: FleetJobRunner
     let inbox: ActionInbox
-    /// Loads in flight at once.
-    let limiter = LoadLimiter(limit: FleetScanner.defaultConcurrency)
+    /// The engine's one gate: loads in flight at once, adapting to 429s, retries and
+    /// Atlas's `Ratelimit-Remaining` exactly as a command's scan does.
+    let pacer = FleetPacer()
 
     init(client: AtlasClient, inbox: ActionInbox) {
         self.runner = FleetJobRunner(client: client)
@@ -27,7 +28,9 @@ struct LoadRunner: Sendable {
     private func deliver(_ id: RequestID, _ job: FleetJob) async {
         let inbox = inbox
         // Atlas's 429 pauses every request; the browser says so while it waits.
+        let pacer = pacer
         let observe: @Sendable (ClientEvent) -> Void = { event in
+            pacer.record(event)
             if case .rateLimited(_, let wait) = event {
                 inbox.post(.rateLimited(until: Date().addingTimeInterval(Double(wait.components.seconds))))
             }
@@ -36,7 +39,7 @@ struct LoadRunner: Sendable {
         let outcome: FleetOutcome
         do {
             outcome = try await AtlasClient.$taskObserver.withValue(ClientEventObserver(observe)) {
-                try await limiter.run { await runner.run(job) }
+                try await pacer.run { await runner.run(job) }
             }
         } catch {
             return  // cancelled while waiting for a slot
