@@ -40,6 +40,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
             Progress.say("== \(section.rawValue)")
             do {
                 switch section {
+                case .peer: report.add(try await PeerBench.run(configuration, binary: atlasCerts))
                 case .scan: report.add(try await ScanBench.run(configuration))
                 case .decode: report.add(try DecodeBench.run(configuration))
                 case .sort: report.add(TableBench.sort(configuration))
@@ -60,7 +61,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
 
 /// The parts of the benchmark, in the order they run and print.
 enum Section: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case scan, decode, sort, filter, render, terminal, memory
+    case peer, scan, decode, sort, filter, render, terminal, memory
 }
 
 /// Progress lines on stderr, so stdout is only the table.

@@ -10,6 +10,10 @@ struct BenchConfiguration: Sendable {
     var scanCertificatesPerUser: Int
     var scanManagedFraction: Double
     var scanLatency: Duration
+    /// The side-by-side section: the organization, and the latency of every request.
+    var peerProjects: Int
+    var peerUsersPerProject: Int
+    var peerLatency: Duration
     /// Decoding: pages of this many certificates, decoded this many times.
     var pageSize: Int
     var decodeRepetitions: Int
@@ -28,13 +32,14 @@ struct BenchConfiguration: Sendable {
 
     static let full = BenchConfiguration(
         name: "full", scanProjects: 20, scanUsersPerProject: 200, scanCertificatesPerUser: 3, scanManagedFraction: 0.75,
-        scanLatency: .milliseconds(20), pageSize: 500, decodeRepetitions: 400,
+        scanLatency: .milliseconds(20), peerProjects: 10, peerUsersPerProject: 100, peerLatency: .milliseconds(100), pageSize: 500, decodeRepetitions: 400,
         tuiCertificates: 100_000, sortRepetitions: 5, renderFrames: 500,
         terminalProjects: 20, terminalUsersPerProject: 200, terminalTrials: 9, terminalIdle: .seconds(3), terminalSize: (200, 60))
 
     static let tiny = BenchConfiguration(
         name: "tiny (CI smoke test: sizes too small for the goals to apply)", scanProjects: 2, scanUsersPerProject: 8,
         scanCertificatesPerUser: 2, scanManagedFraction: 0.75, scanLatency: .milliseconds(2),
+        peerProjects: 2, peerUsersPerProject: 5, peerLatency: .milliseconds(5),
         pageSize: 500, decodeRepetitions: 5, tuiCertificates: 1_000, sortRepetitions: 1, renderFrames: 5,
         terminalProjects: 2, terminalUsersPerProject: 8, terminalTrials: 1, terminalIdle: .milliseconds(500), terminalSize: (200, 60))
 

@@ -17,11 +17,7 @@ enum TerminalBench {
     static let answered = Duration.milliseconds(200)
 
     static func run(_ configuration: BenchConfiguration, binary: String?) async throws -> [Result] {
-        let path = binary ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("atlas-certs").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchError("atlas-certs is not built at \(path): run swift build -c release (or pass --atlas-certs PATH)")
-        }
+        let path = try binaryPath(binary)
         let data = SimulatorData.generate(
             seed: 7, now: Date(), organizations: 1, projectsPerOrganization: configuration.terminalProjects,
             usersPerProject: configuration.terminalUsersPerProject, certificatesPerManagedUser: 3, managedFraction: 0.75)
@@ -84,6 +80,16 @@ enum TerminalBench {
             Result(section: .terminal, measure: "with --selection row: view scrolls one page (PgDn), median of \(trials)",
                    value: "\(grouped(Int(median(wholeRow.pageDown.map(Double.init))))) bytes"),
         ]
+    }
+
+    /// The atlas-certs binary to run: `binary`, or the one built beside the bench.
+    static func binaryPath(_ binary: String?) throws -> String {
+        let path = binary ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("atlas-certs").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw BenchError("atlas-certs is not built at \(path): run swift build -c release (or pass --atlas-certs PATH)")
+        }
+        return path
     }
 
     struct Measured: Sendable {

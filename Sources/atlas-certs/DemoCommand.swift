@@ -77,13 +77,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// Every certificate of the demo organization, soonest expiry first.
+    /// Every certificate of the demo organization, soonest expiry first: the fleet
+    /// engine's scan, as `list --all` runs it.
     private func printAll(_ client: AtlasClient) async throws {
-        var rows: [CertificateRow] = []
-        for project in try await client.projects() {
-            rows += try await client.certificateRows(project: project)
-        }
-        rows.sort(by: CertificateRow.byExpiry)
-        Console.out(CertificateReport(rows: rows, now: Date(), policy: try flags.policy()).render(output))
+        let result = try await ScanRunner.run(FleetScanner(client: client))
+        Console.out(CertificateReport(rows: result.rows, now: Date(), policy: try flags.policy()).render(output))
+        ScanRunner.reportFailures(result, verbose: global.verbose)
+        try Console.checkStdout()
+        if !result.isComplete { throw ExitCode(1) }
     }
 }

@@ -79,7 +79,7 @@ struct ListCommand: AsyncParsableCommand {
         }
         try await Session.run(global) { session in
             let resolved = try await session.client.project(idOrName: try projectArgument(session))
-            let rows = try await session.client.certificateRows(project: resolved, username: user, concurrency: concurrency)
+            let rows = try await FleetJobRunner(client: session.client).certificateRows(of: user, in: resolved)
             let now = Date()
             let keep = try Self.filter(window(), now: now)
             Console.out(CertificateReport(rows: rows.filter(keep), now: now, policy: try Self.policy()).render(output))

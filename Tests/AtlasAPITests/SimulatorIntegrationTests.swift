@@ -36,6 +36,14 @@ struct SimulatorIntegrationTests {
     }
 
     /// What the client should see: every unexpired certificate of every MANAGED user.
+    /// A project's certificates through the fleet engine, as `list --project` reads them;
+    /// the test fails if any user could not be read.
+    static func projectRows(_ client: AtlasClient, _ project: Project, concurrency: Int = FleetScanner.defaultConcurrency) async throws -> [CertificateRow] {
+        let result = try await FleetScanner(client: client, scope: ScanScope(projects: [project.id]), concurrency: concurrency).run()
+        #expect(result.failures.isEmpty, "\(result.failures.map(\.error.message))")
+        return result.rows
+    }
+
     static func expectedIDs(_ data: SimulatorData, projectID: String, now: Date = now) -> [UInt64] {
         let managed = Set(data.users.filter { $0.groupId == projectID && $0.hasManagedCertificates }.map(\.username))
         return data.certificates.filter { $0.groupId == projectID && managed.contains($0.username) }
@@ -86,7 +94,7 @@ struct SimulatorIntegrationTests {
             #expect(projects.count == data.projects.count)
             var managedUsers = 0
             for project in projects {
-                let rows = try await client.certificateRows(project: project)
+                let rows = try await Self.projectRows(client, project)
                 #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id))
                 #expect(rows.allSatisfy { $0.certificate.id.value > 1 << 53 })
                 managedUsers += data.users.filter { $0.groupId == project.id && $0.hasManagedCertificates }.count
@@ -127,7 +135,7 @@ struct SimulatorIntegrationTests {
                 // One request at a time, so a retry gets the next call number: among any four
                 // consecutive calls at most three are faulted (one multiple each of 7, 11 and 13),
                 // so four attempts always suffice and the test is deterministic.
-                let rows = try await client.certificateRows(project: project, concurrency: 1)
+                let rows = try await Self.projectRows(client, project, concurrency: 1)
                 #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id))
             }
             let injected = simulator.requestLog.compactMap(\.fault)
@@ -145,7 +153,7 @@ struct SimulatorIntegrationTests {
         let faults = FaultConfiguration(cutBodyEvery: 3)
         try await Self.withSimulator(data: data, faults: faults) { client, simulator in
             for project in try await client.projects() {
-                let rows = try await client.certificateRows(project: project, concurrency: 1)
+                let rows = try await Self.projectRows(client, project, concurrency: 1)
                 #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id))
             }
             let cut = simulator.requestLog.filter { $0.fault == .cut }.count
@@ -170,7 +178,7 @@ struct SimulatorIntegrationTests {
         try await Self.withSimulator(data: data, faults: faults, clock: { clock.withLock { $0 } }) { client, simulator in
             try await AtlasClient.$taskObserver.withValue(observer) {
                 let project = try #require(try await client.projects().first)
-                let rows = try await client.certificateRows(project: project, concurrency: 8)
+                let rows = try await Self.projectRows(client, project, concurrency: 8)
                 #expect(rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, projectID: project.id, now: start))
                 #expect(simulator.requestLog.contains { $0.status == 429 })
             }

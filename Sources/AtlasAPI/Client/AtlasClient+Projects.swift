@@ -36,39 +36,6 @@ extension AtlasClient {
                 || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
         }
     }
-
-    /// The certificates of one user, or of every user of the project whose certificates
-    /// Atlas manages (x509Type MANAGED; no other user is ever asked for certificates),
-    /// fetched `concurrency` users at a time. Sorted soonest expiry first.
-    public func certificateRows(project: Project, username: String? = nil, concurrency: Int = 8) async throws -> [CertificateRow] {
-        if let username {
-            let certificates = try await certificates(projectID: project.id, username: username)
-            return certificates.map {
-                CertificateRow(certificate: $0, projectID: project.id, projectName: project.name, username: username, databaseName: nil)
-            }.sorted(by: CertificateRow.byExpiry)
-        }
-        let users = try await databaseUsers(projectID: project.id).filter(\.hasManagedCertificates)
-        let rows = try await withThrowingTaskGroup(of: [CertificateRow].self) { group in
-            var pending = users[...]
-            var rows: [CertificateRow] = []
-            func addNext() {
-                guard let user = pending.popFirst() else { return }
-                group.addTask {
-                    try await self.certificates(projectID: project.id, username: user.username).map {
-                        CertificateRow(certificate: $0, projectID: project.id, projectName: project.name,
-                                       username: user.username, databaseName: user.databaseName)
-                    }
-                }
-            }
-            for _ in 0..<max(1, concurrency) { addNext() }
-            while let batch = try await group.next() {
-                rows += batch
-                addNext()
-            }
-            return rows
-        }
-        return rows.sorted(by: CertificateRow.byExpiry)
-    }
 }
 
 import Foundation

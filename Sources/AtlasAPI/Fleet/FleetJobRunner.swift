@@ -42,6 +42,22 @@ public struct FleetJobRunner: Sendable {
         return AtlasError(kind: .httpStatus, message: "Unexpected failure: \(String(describing: error))")
     }
 
+    /// The certificates of one named user of `project` (`list --project P --user U`): the
+    /// engine's certificates job, its failure thrown. Soonest expiry first.
+    public func certificateRows(of username: String, in project: Project) async throws -> [CertificateRow] {
+        let key = UserKey(projectID: project.id, databaseName: "$external", username: username)
+        switch await run(.certificates(key)) {
+        case .certificates(_, let certificates):
+            return certificates.map {
+                CertificateRow(certificate: $0, projectID: project.id, projectName: project.name, username: username, databaseName: nil)
+            }.sorted(by: CertificateRow.byExpiry)
+        case .failed(_, let error):
+            throw error
+        default:
+            throw CancellationError()
+        }
+    }
+
     /// The projects the scope names, in the order Atlas lists them.
     public func projectsInScope() async throws -> [Project] {
         let visible: [Project]

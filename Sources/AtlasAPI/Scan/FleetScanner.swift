@@ -44,7 +44,10 @@ public struct FleetScanner: Sendable {
     public func run(onEvent: @escaping @Sendable (ScanEvent) -> Void = { _ in }) async throws -> FleetScanResult {
         let monitor = ScanMonitor(pacer: pacer)
         let sink = EventSink(onEvent)
+        // An observer already set for this task (a test's, a caller's) still sees every event.
+        let outer = AtlasClient.taskObserver
         let observer = ClientEventObserver { event in
+            outer?.observe(event)
             monitor.record(event)
             // Say at once that the scan waits, even though no work finishes meanwhile.
             if case .rateLimited = event { sink.send(.progress(monitor.snapshot())) }
