@@ -60,14 +60,15 @@ struct BrowserFixture {
     /// The shell command that runs the browser in the harness's directory (where `n`
     /// writes new certificates; HOME is there too, so the cache is) with a clean, fixed environment: UTF-8,
     /// UTC, xterm-256color, the simulator's URL and demo keys, and the clipboard mode.
-    func command(harness: TmuxHarness, clipboard: String = "command", extraArguments: [String] = [], home: URL? = nil) throws -> String {
+    func command(harness: TmuxHarness, clipboard: String = "command", extraArguments: [String] = [], home: URL? = nil,
+                 privateKey: String? = nil) throws -> String {
         let credentials = simulator.configuration.credentials
         let variables: [String: String] = [
             "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC",
             "NCURSES_NO_UTF8_ACS": "1", "HOME": (home ?? harness.directory).path, "PATH": "/usr/local/bin:/usr/bin:/bin",
             "MONGODB_ATLAS_OPS_MANAGER_URL": simulator.baseURL,
             "MONGODB_ATLAS_PUBLIC_API_KEY": credentials.publicKey,
-            "MONGODB_ATLAS_PRIVATE_API_KEY": credentials.privateKey,
+            "MONGODB_ATLAS_PRIVATE_API_KEY": privateKey ?? credentials.privateKey,
             "ATLAS_CERTS_CLIPBOARD": clipboard,
             "ATLAS_CERTS_CLIPBOARD_COMMAND": "cat > " + Shell.quote(harness.clipboardFile.path),
         ]

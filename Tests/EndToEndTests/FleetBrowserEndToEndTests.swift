@@ -44,19 +44,35 @@ struct FleetBrowserEndToEndTests {
         }
     }
 
+    @Test("a wrong key stops the browser's whole walk after the first rejected request, and says so on one line")
+    func wrongKeyStopsTheWalk() async throws {
+        let secret = "not-the-key-5d2e"
+        try await withBrowser { fixture, harness in
+            try harness.start(try fixture.command(harness: harness, extraArguments: ["--all"], privateKey: secret))
+            await harness.waitForScreen(containing: "Could not load projects: HTTP 401")
+            // The walk starts with one load (the projects), so nothing else can be in
+            // flight when the rejection is drawn: the challenge and the rejected request.
+            #expect(fixture.simulator.requestLog.count == 2, "\(fixture.simulator.requestLog.map(\.path))")
+            #expect(fixture.simulator.requestCount(.users) == 0 && fixture.simulator.requestCount(.certsList) == 0)
+            #expect(!harness.screen().contains(secret))
+            try harness.press("q")
+            await shared.expectRestored(harness, status: "0")
+        }
+    }
+
     @Test("A slow scan (--all, 400 ms a request) shows progress, and Esc stops it: no new requests after")
     func cancelSlowScan() async throws {
-        // About 150 managed users: at 16 requests at a time, several seconds of scanning.
+        // About 540 managed users: even at 64 requests at a time, several seconds of scanning.
         let data = SimulatorData.generate(seed: 43, now: Date(), organizations: 1, projectsPerOrganization: 3,
-                                          usersPerProject: 80, certificatesPerManagedUser: 2, managedFraction: 0.6)
+                                          usersPerProject: 300, certificatesPerManagedUser: 2, managedFraction: 0.6)
         try await withBrowser(faults: FaultConfiguration(latency: .milliseconds(400)), data: data) { fixture, harness in
             try harness.start(try fixture.command(harness: harness, extraArguments: ["--all"]))
             await harness.waitForScreen(containing: "Scanning 3/3 projects", "Esc stops", timeout: .seconds(30))
             let atEscape = fixture.simulator.requestLog.count
             try harness.press("Escape")
             await harness.waitForScreen(containing: "Loading cancelled")
-            // Requests already in flight may still be answered (at most the 8 loads
-            // allowed at once); nothing new starts. The simulator logs a request when it
+            // Requests already in flight may still be answered (at most the loads the
+            // engine's window allows at once); nothing new starts. The simulator logs a request when it
             // answers, 400 ms after it arrived: wait until it has been quiet for 1 s.
             var last = fixture.simulator.requestLog.count
             var lastChange = ContinuousClock.now
