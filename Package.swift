@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AtlasAPI", "AtlasSimulator"]
+            dependencies: ["AtlasAPI", "AtlasSimulator", "CertBrowser"]
         ),
     ],
     swiftLanguageModes: [.v6]
