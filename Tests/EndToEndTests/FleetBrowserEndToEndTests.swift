@@ -49,7 +49,7 @@ struct FleetBrowserEndToEndTests {
         let secret = "not-the-key-5d2e"
         try await withBrowser { fixture, harness in
             try harness.start(try fixture.command(harness: harness, extraArguments: ["--all"], privateKey: secret))
-            await harness.waitForScreen(containing: "Could not load projects: HTTP 401")
+            await harness.waitForScreen(containing: "Could not load projects: HTTP 401", "The projects could not be listed")
             // The walk starts with one load (the projects), so nothing else can be in
             // flight when the rejection is drawn: the challenge and the rejected request.
             #expect(fixture.simulator.requestLog.count == 2, "\(fixture.simulator.requestLog.map(\.path))")

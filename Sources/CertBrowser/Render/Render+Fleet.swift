@@ -7,6 +7,8 @@ extension Renderer {
     var emptyFleetText: String {
         let status = state.fleetScanStatus
         if status.inFlight > 0 { return "Scanning every project for certificates\(StatusText.pending(ascii: glyphs.ascii))" }
+        // Without the projects nothing was scanned: "no certificates" would be a wrong answer.
+        if state.projectsLoad.failureMessage != nil { return "The projects could not be listed, so no certificates were read." }
         return status.failures.isEmpty ? "No Atlas-managed certificates in any project." : "No certificates could be read."
     }
 
