@@ -137,7 +137,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AtlasExporterTests",
-            dependencies: ["AtlasExporter", "AtlasAPI", "AtlasSimulator"]
+            dependencies: [
+                "AtlasExporter", "AtlasAPI", "AtlasSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",
