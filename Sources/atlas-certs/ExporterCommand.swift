@@ -28,7 +28,7 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to serve on, HOST:PORT (e.g. 127.0.0.1:9947, [::1]:9947; port 0 picks a free one and logs it).", valueName: "host:port"))
     var listen: String
 
-    @Option(name: .long, help: ArgumentHelp("Time between the starts of two scans, e.g. 15m, 1h (at least 1s).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("Time from the end of one scan to the start of the next, e.g. 15m, 1h (at least 1s).", valueName: "duration"))
     var interval: String = "15m"
 
     @Option(name: .long, help: ArgumentHelp("Only this project (ID or name); repeat for several.", valueName: "id-or-name"))

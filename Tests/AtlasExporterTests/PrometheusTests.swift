@@ -75,6 +75,31 @@ struct PrometheusTests {
         #expect(lost.contains { $0.metric["username"] == ExporterHarness.lost })
         let rotated = try await server.query(#"ALERTS{username="rotated-user"}"#, transport: harness.transport)
         #expect(rotated.isEmpty, "\(rotated)")
+        // Every query of the shipped Grafana dashboard is valid PromQL and answers.
+        let dashboard = try Data(contentsOf: SystemTool.repository.appendingPathComponent("deploy/grafana/atlas-certs.json"))
+        struct Dashboard: Decodable {
+            struct Panel: Decodable {
+                struct Target: Decodable { var expr: String }
+                var title: String
+                var targets: [Target]?
+            }
+            var panels: [Panel]
+        }
+        let panels = try JSONDecoder().decode(Dashboard.self, from: dashboard).panels
+        #expect(panels.contains { $0.title == "Users closest to losing access" })
+        for panel in panels {
+            for target in panel.targets ?? [] {
+                let expression = target.expr.replacingOccurrences(of: "$project", with: ".*")
+                    .replacingOccurrences(of: "$__rate_interval", with: "1m")
+                await #expect(throws: Never.self, "\(panel.title): \(expression)") {
+                    _ = try await server.query(expression, transport: harness.transport)
+                }
+            }
+        }
+        let closest = try await server.query("sort(bottomk(25, (atlas_x509_user_valid_until_timestamp_seconds - time()) / 86400))", transport: harness.transport)
+        #expect(closest.contains { $0.metric["username"] == ExporterHarness.hostile }, "\(closest)")
+        let days = closest.compactMap { Double($0.value) }
+        #expect(days == days.sorted(), "soonest first: \(days)")
         let scanFailed = try await server.query(#"ALERTS{alertname=~"AtlasCertsScanFailed|AtlasCertsScanStale|AtlasCertsExporterDown"}"#, transport: harness.transport)
         #expect(scanFailed.isEmpty, "\(scanFailed)")
     }
