@@ -139,6 +139,7 @@ let package = Package(
             name: "AtlasExporterTests",
             dependencies: [
                 "AtlasExporter", "AtlasAPI", "AtlasSimulator",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -57,9 +57,10 @@ struct ExporterCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let address = ListenAddress(listen), let seconds = try? DurationText.read(interval).get() else { throw ExitCode(64) }
+        let level: Logger.Level = global.verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = global.verbose ? .debug : .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "atlas-certs.exporter")

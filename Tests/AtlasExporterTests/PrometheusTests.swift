@@ -150,7 +150,7 @@ final class PrometheusServer: Sendable {
             "--web.listen-address=127.0.0.1:\(port)",
         ]
         let log = directory.appendingPathComponent("prometheus.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

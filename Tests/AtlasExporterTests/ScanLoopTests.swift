@@ -41,7 +41,7 @@ import Testing
     @Test("never two scans at once: a scan asked for while one runs is not started")
     func oneAtATime() async throws {
         let held = HeldScan()
-        let loop = ExporterScanLoop(scan: { try await held.scan() }, interval: .seconds(3_600), version: "t")
+        let loop = ExporterScanLoop(scan: { try await held.scan() }, interval: .seconds(3_600), version: "t", logger: ExporterHarness.quiet)
         async let first = loop.scanOnce()
         await held.waitUntilStarted()
         #expect(await loop.scanOnce() == false)
@@ -54,7 +54,7 @@ import Testing
     @Test("errors are counted by a fixed reason word, never server text")
     func errorReasons() async throws {
         let error = AtlasError(kind: .unauthorized, message: "Atlas said \"nope\"\n")
-        let loop = ExporterScanLoop(scan: { throw error }, interval: .seconds(3_600), version: "t")
+        let loop = ExporterScanLoop(scan: { throw error }, interval: .seconds(3_600), version: "t", logger: ExporterHarness.quiet)
         await loop.scanOnce()
         await loop.scanOnce()
         let snapshot = await loop.currentSnapshot

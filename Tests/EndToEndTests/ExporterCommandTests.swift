@@ -58,7 +58,7 @@ struct ExporterCommandTests {
         let metrics = try await Self.waitFor("a complete scan", seconds: 60) { () -> String? in
             guard let response = try? await transport.send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/metrics", timeout: .seconds(5))) else { return nil }
             let text = String(decoding: response.body, as: UTF8.self)
-            return text.contains("atlas_certs_scan_complete 1") ? text : nil
+            return text.range(of: #"\natlas_certs_scan_complete 1(\.0)?\n"#, options: .regularExpression) != nil ? text : nil
         }
         let expected = FleetCommandTests.expected(data).count
         #expect(metrics.split(separator: "\n").filter { $0.hasPrefix("x509_cert_not_after{") }.count == expected)
@@ -68,7 +68,7 @@ struct ExporterCommandTests {
 
         let started = ContinuousClock.now
         kill(process.processIdentifier, signalNumber)
-        try await Self.waitFor("the exporter to exit", seconds: 10) { process.isRunning ? nil : true }
+        _ = try await Self.waitFor("the exporter to exit", seconds: 10) { process.isRunning ? nil : true }
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "\(stderr.value)")

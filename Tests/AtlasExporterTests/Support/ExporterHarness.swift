@@ -2,6 +2,7 @@ import AtlasAPI
 import AtlasExporter
 import AtlasSimulator
 import Foundation
+import Logging
 import Synchronization
 
 /// A simulator with a known fleet, a client for it, and an exporter (scan loop and HTTP
@@ -14,6 +15,9 @@ final class ExporterHarness: Sendable {
     static let bigSerial: UInt64 = 18_446_744_073_709_551_557
     static let rotated = "rotated-user"
     static let lost = "lost-user"
+
+    /// The scan loop's log, discarded (the end-to-end test reads the binary's).
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     let simulator: AtlasSimulator
     let transport: AsyncHTTPClientTransport
@@ -65,7 +69,7 @@ final class ExporterHarness: Sendable {
         transport = try AsyncHTTPClientTransport(baseURL: simulator.baseURL, environment: [:])
         let credentials = simulator.configuration.credentials
         let client = AtlasClient(
-            configuration: AtlasClientConfiguration(baseURL: simulator.baseURL, apiVersion: .v2,
+            configuration: AtlasClientConfiguration(baseURL: simulator.baseURL, apiVersion: .v2, requestTimeout: .seconds(3),
                                                     retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20))),
             transport: transport,
             authorizer: DigestAuthorizer(publicKey: credentials.publicKey, privateKey: Secret(credentials.privateKey)))
@@ -77,7 +81,7 @@ final class ExporterHarness: Sendable {
         ]))
         self.history = history
         loop = ExporterScanLoop(scan: { try await FleetScanner(client: client, scope: .everything, concurrency: 4).run() },
-                                interval: .seconds(3_600), version: "test", historyStore: history)
+                                interval: .seconds(3_600), version: "test", historyStore: history, logger: Self.quiet)
         server = try await MetricsHTTPServer.start(host: "127.0.0.1", port: 0, publication: loop.publication)
     }
 

@@ -79,6 +79,6 @@ struct Exposition {
     func samples(named name: String) -> [Sample] { samples.filter { $0.name == name } }
 
     func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        samples.first { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }?.value
+        samples.first { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }?.value
     }
 }
