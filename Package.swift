@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The shared API core: models, auth, HTTP, pagination, errors. No terminal code.
@@ -44,6 +46,11 @@ let package = Package(
             dependencies: [
                 "AtlasAPI",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // A real HTTP server on 127.0.0.1 that behaves like Atlas for our endpoints.
@@ -80,11 +87,14 @@ let package = Package(
             name: "atlas-certs",
             dependencies: [
                 "AtlasAPI",
+                "AtlasExporter",
                 "AtlasSimulator",
                 "CertBrowser",
                 "NcursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -127,7 +137,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AtlasExporterTests",
-            dependencies: ["AtlasExporter", "AtlasAPI"]
+            dependencies: [
+                "AtlasExporter", "AtlasAPI", "AtlasSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

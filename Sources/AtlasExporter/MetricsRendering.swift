@@ -16,14 +16,19 @@ public struct ExporterSnapshot: Sendable {
     public var errorsByReason: [String: Int]
     public var rateLimitWaits: Int
     public var version: String
+    /// MANAGED users that lost access (no valid certificate, some seen before in history),
+    /// with when their last certificate expired.
+    public var lostAccess: [(projectID: String, projectName: String?, username: String, lastExpired: Date)]
 
     public init(
         rows: [CertificateRow], managedUsers: [(projectID: String, projectName: String?, username: String)],
         lastSuccess: Date?, lastDuration: Double, lastComplete: Bool,
-        errorsByReason: [String: Int], rateLimitWaits: Int, version: String
+        errorsByReason: [String: Int], rateLimitWaits: Int, version: String,
+        lostAccess: [(projectID: String, projectName: String?, username: String, lastExpired: Date)] = []
     ) {
         self.rows = rows
         self.managedUsers = managedUsers
+        self.lostAccess = lostAccess
         self.lastSuccess = lastSuccess
         self.lastDuration = lastDuration
         self.lastComplete = lastComplete
@@ -79,6 +84,13 @@ public enum MetricsRendering {
                     help: "Coverage: Unix time of the latest notAfter of the user's valid certificates."
                 ).set(to: entry.coverage.timeIntervalSince1970)
             }
+        }
+        for user in snapshot.lostAccess {
+            registry.gauge(
+                name: "atlas_x509_user_last_expiry_timestamp_seconds",
+                labels: [("project_id", user.projectID), ("project", user.projectName ?? ""), ("username", user.username)],
+                help: "For a MANAGED user with no valid certificate left (lost access): Unix time its last certificate expired, from history."
+            ).set(to: user.lastExpired.timeIntervalSince1970)
         }
         registry.gauge(
             name: "atlas_certs_scan_last_success_timestamp_seconds",

@@ -13,6 +13,6 @@ struct AtlasCerts: AsyncParsableCommand {
             MONGODB_ATLAS_CLIENT_SECRET), then the Atlas CLI's config.toml. Try it with no account: atlas-certs demo
             """,
         version: AtlasCertsVersion.current,
-        subcommands: [BrowseCommand.self, ListCommand.self, CheckCommand.self, CreateCommand.self, DemoCommand.self], defaultSubcommand: BrowseCommand.self
+        subcommands: [BrowseCommand.self, ListCommand.self, CheckCommand.self, ExporterCommand.self, CreateCommand.self, DemoCommand.self], defaultSubcommand: BrowseCommand.self
     )
 }

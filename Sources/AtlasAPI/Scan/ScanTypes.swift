@@ -98,6 +98,18 @@ public struct FleetScanResult: Sendable {
     /// and history read).
     public var fleet = FleetModel()
 
+    public init(rows: [CertificateRow], projects: [Project], organizations: [Organization],
+                usersByProject: [String: [DatabaseUser]] = [:], failures: [ScanFailure], progress: ScanProgress,
+                fleet: FleetModel = FleetModel()) {
+        self.rows = rows
+        self.projects = projects
+        self.organizations = organizations
+        self.usersByProject = usersByProject
+        self.failures = failures
+        self.progress = progress
+        self.fleet = fleet
+    }
+
     /// True when every project and every managed user was read.
     public var isComplete: Bool { failures.isEmpty }
 }
