@@ -45,6 +45,12 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Requests in flight at once.", valueName: "n"))
     var concurrency: Int = FleetScanner.defaultConcurrency
 
+    @Flag(name: .long, help: "Judge every certificate, not each user's coverage: a rotated user's old certificate counts too (the behaviour before coverage).")
+    var everyCertificate = false
+
+    @Flag(name: .long, help: "A MANAGED user that was never issued a certificate is CRITICAL (default: counted only).")
+    var requireCertificate = false
+
     /// Under Nagios' default plugin timeout of 60 s, so that a slow or silent Atlas gives an
     /// UNKNOWN line rather than a killed plugin.
     static let defaultDeadline: Double = 50
@@ -71,12 +77,16 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let scope = ScanScope(organizationID: org, projects: project)
         let concurrency = concurrency
-        let result = try await Session.run(global, onFailure: unknown) { session in
-            try await Deadline.within(seconds: deadline, option: "--deadline") {
+        let (result, history) = try await Session.run(global, onFailure: unknown) { session in
+            let result = try await Deadline.within(seconds: deadline, option: "--deadline") {
                 try await ScanRunner.run(FleetScanner(client: session.client, scope: scope, concurrency: concurrency))
             }
+            return (result, ScanRunner.remember(result, session: session, now: Date()))
         }
-        let report = CheckReport(scan: result, now: Date(), policy: policy)
+        let now = Date()
+        let report = everyCertificate
+            ? CheckReport(scan: result, now: now, policy: policy)
+            : CheckReport(scan: result, now: now, policy: policy, history: history, requireCertificate: requireCertificate)
         Console.out(output == .json ? report.json() : report.summaryLine + "\n")
         // A verdict nobody can read is no verdict: UNKNOWN, said on stderr.
         try checkStdout()

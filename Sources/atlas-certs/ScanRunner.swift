@@ -30,6 +30,21 @@ enum ScanRunner {
         return result
     }
 
+    /// Remembers the scan's certificates in the profile's history (metadata only, 0600,
+    /// bounded) and returns it: what tells a user that lost access (its certificates all
+    /// expired, so Atlas lists none) from one never issued a certificate. A history that
+    /// cannot be saved is said on stderr; the command goes on with what it read.
+    static func remember(_ result: FleetScanResult, session: Session, now: Date) -> CertificateHistory {
+        let file = CertificateHistoryFile(identity: session.cacheIdentity, environment: ProcessInfo.processInfo.environment)
+        let history = file.load().recording(result.rows, now: now).pruned(now: now)
+        do {
+            try file.save(history)
+        } catch {
+            Console.err("atlas-certs: \(error.message)")
+        }
+        return history
+    }
+
     /// What could not be read, on stderr, so a partial result never looks complete: one
     /// line per failure when there are few (or with `--verbose`), else one per cause, then
     /// a count of the projects and users that could not be read.

@@ -93,22 +93,22 @@ struct FleetCommandTests {
         return Int(soonest.timeIntervalSinceNow)
     }
 
-    @Test("check: exit 0, 1 or 2 as the soonest certificate sits against the thresholds; one line with perfdata")
+    @Test("check --every-certificate: exit 0, 1 or 2 as the soonest certificate sits against the thresholds; one line with perfdata")
     func checkStates() async throws {
         try await Self.withSimulator(seed: 33) { data, simulator in
             let environment = ListCommandTests.environment(for: simulator)
             let left = try Self.soonestLeft(data)
             #expect(left > 7_200, "the generated soonest certificate has hours left")
             // A margin of an hour either side of the real time left: the run takes seconds.
-            let ok = try await ListCommandTests.atlasCerts(["check", "--warning", "\(left - 3_600)s", "--critical", "60s"], environment: environment)
+            let ok = try await ListCommandTests.atlasCerts(["check", "--every-certificate", "--warning", "\(left - 3_600)s", "--critical", "60s"], environment: environment)
             #expect(ok.status == 0, "\(ok.stdout)")
             #expect(ok.stdout.hasPrefix("ATLAS-CERTS OK - 0 critical, 0 warning"), "\(ok.stdout)")
 
-            let warning = try await ListCommandTests.atlasCerts(["check", "--warning", "\(left + 3_600)s", "--critical", "\(left - 3_600)s"], environment: environment)
+            let warning = try await ListCommandTests.atlasCerts(["check", "--every-certificate", "--warning", "\(left + 3_600)s", "--critical", "\(left - 3_600)s"], environment: environment)
             #expect(warning.status == 1, "\(warning.stdout)")
             #expect(warning.stdout.hasPrefix("ATLAS-CERTS WARNING - 0 critical, "))
 
-            let critical = try await ListCommandTests.atlasCerts(["check", "--warning", "400d", "--critical", "\(left + 3_600)s"], environment: environment)
+            let critical = try await ListCommandTests.atlasCerts(["check", "--every-certificate", "--warning", "400d", "--critical", "\(left + 3_600)s"], environment: environment)
             #expect(critical.status == 2, "\(critical.stdout)")
             #expect(critical.stdout.hasPrefix("ATLAS-CERTS CRITICAL - "))
             let soonest = try #require(Self.expected(data).min { ($0.notAfter, $0.id.value) < ($1.notAfter, $1.id.value) })
@@ -117,7 +117,7 @@ struct FleetCommandTests {
             #expect(critical.stdout.contains(" | critical="), "performance data after |")
             #expect(critical.stderr.isEmpty)
 
-            let json = try await ListCommandTests.atlasCerts(["check", "--output", "json"], environment: environment)
+            let json = try await ListCommandTests.atlasCerts(["check", "--every-certificate", "--output", "json"], environment: environment)
             let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(document?["exitCode"] as? Int == Int(json.status))
             #expect((document?["soonest"] as? [String: Any])?["id"] as? NSNumber == NSNumber(value: soonest.id.value))

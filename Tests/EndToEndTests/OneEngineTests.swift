@@ -78,7 +78,7 @@ struct OneEngineTests {
         // check, with a warning threshold that puts every certificate in its details.
         start = simulator.requestLog.count
         let check = try await ListCommandTests.atlasCerts(
-            ["check", "--warning", "3000d", "--critical", "1d", "--output", "json"], environment: environment)
+            ["check", "--every-certificate", "--warning", "3000d", "--critical", "1d", "--output", "json"], environment: environment)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any], "\(check.stdout)")
         let failures = try #require(document["failures"] as? [[String: Any]])
         #expect(failures.compactMap { $0["projectId"] as? String } == [forbidden.id])

@@ -24,6 +24,9 @@ public struct CheckReport: Sendable {
     public var projectsScanned: Int
     public var now: Date
     public var policy: ExpiryPolicy
+    /// Each MANAGED user judged by its coverage (`check`'s default); nil judges every
+    /// certificate (`--every-certificate`).
+    public var coverage: CoverageJudgement?
 
     public init(rows: [CertificateRow], failures: [ScanFailure], projectsScanned: Int, now: Date, policy: ExpiryPolicy) {
         self.rows = rows.sorted(by: CertificateRow.byExpiry)
@@ -33,8 +36,17 @@ public struct CheckReport: Sendable {
         self.policy = policy
     }
 
+    /// Every certificate judged (`--every-certificate`).
     public init(scan: FleetScanResult, now: Date, policy: ExpiryPolicy) {
         self.init(rows: scan.rows, failures: scan.failures, projectsScanned: scan.projects.count, now: now, policy: policy)
+    }
+
+    /// Every MANAGED user of the scan judged by its coverage, `history` telling lost
+    /// access from never issued.
+    public init(scan: FleetScanResult, now: Date, policy: ExpiryPolicy, history: CertificateHistory, requireCertificate: Bool) {
+        self.init(rows: scan.rows, failures: scan.failures, projectsScanned: scan.projects.count, now: now, policy: policy)
+        coverage = CoverageJudgement(users: scan.fleet.managedUsers, rows: scan.rows, history: history, now: now,
+                                     policy: policy, requireCertificate: requireCertificate)
     }
 
     public func status(of row: CertificateRow) -> ExpiryStatus {
@@ -57,6 +69,7 @@ public struct CheckReport: Sendable {
     /// what was not read); otherwise the worst status found.
     public var state: State {
         if !failures.isEmpty { return .unknown }
+        if let coverage { return coverage.worst?.state ?? .ok }
         let counts = counts
         if counts.critical > 0 { return .critical }
         if counts.warning > 0 { return .warning }
@@ -67,6 +80,7 @@ public struct CheckReport: Sendable {
 
     /// `ATLAS-CERTS CRITICAL - 2 critical, 5 warning, 120 ok in 20 projects; soonest: … | critical=2;;; …`
     public var summaryLine: String {
+        if let coverage { return coverageLine(coverage) }
         let counts = counts
         var text = "ATLAS-CERTS \(state.label) - "
         if !failures.isEmpty {
@@ -133,6 +147,7 @@ public struct CheckReport: Sendable {
 
     /// The details for `--output json`.
     public func json() -> String {
+        if let coverage { return coverageJSON(coverage) }
         let report = CertificateReport(rows: rows, now: now, policy: policy)
         let counts = counts
         let document = Document(
