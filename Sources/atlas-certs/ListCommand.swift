@@ -82,7 +82,7 @@ struct ListCommand: AsyncParsableCommand {
             let rows = try await FleetJobRunner(client: session.client).certificateRows(of: user, in: resolved)
             let now = Date()
             let keep = try Self.filter(window(), now: now)
-            Console.out(CertificateReport(rows: rows.filter(keep), now: now, policy: try Self.policy()).render(output))
+            Console.out(CertificateReport(rows: rows.filter(keep), now: now, policy: try Self.policy(), judgedAmong: rows).render(output))
             try Console.checkStdout()
         }
     }
@@ -104,14 +104,18 @@ struct ListCommand: AsyncParsableCommand {
             let report = CertificateReport(rows: [], now: now, policy: try Self.policy())
             let scanner = FleetScanner(client: session.client, scope: try scope(session), concurrency: concurrency)
             let streaming = output == .ndjson
+            // A user's rows arrive together, so each batch knows its own superseded ones.
             let stream: @Sendable ([CertificateRow]) -> Void = { rows in
-                let lines = rows.sorted(by: CertificateRow.byExpiry).filter(keep).map { report.ndjsonLine($0) }
-                Console.out(lines.joined())
+                let sorted = rows.sorted(by: CertificateRow.byExpiry)
+                let batch = CertificateReport(rows: sorted.filter(keep), now: now, policy: report.policy, judgedAmong: sorted)
+                Console.out(batch.render(.ndjson))
             }
             let result = try await ScanRunner.run(scanner, onRows: streaming ? stream : nil)
             if !streaming {
-                Console.out(CertificateReport(rows: result.rows.filter(keep), now: now, policy: report.policy).render(output))
+                Console.out(CertificateReport(rows: result.rows.filter(keep), now: now, policy: report.policy, judgedAmong: result.rows)
+                    .render(output))
             }
+            _ = ScanRunner.remember(result, session: session, now: now)
             ScanRunner.reportFailures(result, verbose: global.verbose)
             try Console.checkStdout()
             if !result.isComplete { throw ExitCode(1) }

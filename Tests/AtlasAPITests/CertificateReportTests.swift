@@ -1,4 +1,4 @@
-import AtlasAPI
+@testable import AtlasAPI
 import Foundation
 import Testing
 
@@ -14,14 +14,17 @@ struct CertificateReportTests {
 
     static let rows = [row(9_223_372_036_854_775_807, days: 3), row(5_433_027_191_242_719_574, days: 45)]
 
-    @Test("table: exact digits, time left and status words")
+    @Test("table: exact digits, time left, the user's coverage and status words; the rotated-out certificate says superseded")
     func table() {
         let text = CertificateReport(rows: Self.rows, now: Self.now).table()
         let lines = text.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("ID "))
         #expect(lines[1].hasPrefix("9223372036854775807  CN=app"))
-        #expect(lines[1].contains("in 3d") && lines[1].hasSuffix("CRITICAL"))
+        #expect(lines[0].contains("USER VALID UNTIL"))
+        // Both rows are one user's: the 3-day certificate is covered by the 45-day one.
+        #expect(lines[1].contains("in 3d") && lines[1].hasSuffix("CRITICAL, superseded"), "\(lines[1])")
+        #expect(lines[1].contains(CertificateReport.tableDate(Self.now.addingTimeInterval(45 * 86_400))))
         #expect(lines[2].hasPrefix("5433027191242719574  CN=app"))
         #expect(lines[2].contains("in 45d") && lines[2].hasSuffix("OK"))
     }
@@ -32,8 +35,9 @@ struct CertificateReportTests {
         #expect(text.contains(#""id" : 9223372036854775807"#))
         #expect(text.contains(#""id" : 5433027191242719574"#))
         #expect(text.contains(#""serialHex" : "7FFFFFFFFFFFFFFF""#))
-        struct Back: Decodable { var id: CertificateID; var status: String; var secondsLeft: Int64 }
+        struct Back: Decodable { var id: CertificateID; var status: String; var secondsLeft: Int64; var superseded: Bool }
         let back = try JSONDecoder().decode([Back].self, from: Data(text.utf8))
+        #expect(back.map(\.superseded) == [true, false])
         #expect(back.map(\.id.decimal) == ["9223372036854775807", "5433027191242719574"])
         #expect(back.map(\.status) == ["critical", "ok"])
         #expect(back[0].secondsLeft == 3 * 86_400)
@@ -51,7 +55,8 @@ struct CertificateReportTests {
     func csv() {
         let rows = Self.rows + [Self.row(1, subject: "CN=Ana Lima,OU=Pay \"x\"", days: 10)]
         let lines = CertificateReport(rows: rows, now: Self.now).csv().split(separator: "\n")
-        #expect(lines[0] == "id,serial_hex,subject,created_at,not_after,time_left,status,project_id,project_name,username")
+        #expect(lines[0] == "id,serial_hex,subject,created_at,not_after,time_left,status,project_id,project_name,username,superseded,user_valid_until")
+        #expect(lines[1].contains(",true,") && lines[2].contains(",false,"), "the 3-day certificate is superseded")
         #expect(lines[1].hasPrefix("9223372036854775807,7FFFFFFFFFFFFFFF,CN=app,"))
         #expect(lines[2].hasPrefix("5433027191242719574,4B65FD71ED0F8156,CN=app,"))
         #expect(lines[3].contains(#""CN=Ana Lima,OU=Pay ""x""""#))
@@ -74,7 +79,7 @@ struct CertificateReportTests {
         let rows = [Self.row(1, subject: "CN=a-b+c@d", days: 10, user: "1-1")]
         let line = CertificateReport(rows: rows, now: Self.now).csv().split(separator: "\n")[1]
         #expect(line.hasPrefix("1,01,CN=a-b+c@d,"), "\(line)")
-        #expect(line.hasSuffix(",1-1"), "\(line)")
+        #expect(line.contains(",1-1,false,"), "\(line)")
     }
 
     @Test("hostile subjects: visible escapes in table and CSV, \\u escapes in JSON", arguments: [

@@ -10,11 +10,30 @@ public struct CertificateReport: Sendable {
     public var rows: [CertificateRow]
     public var now: Date
     public var policy: ExpiryPolicy
+    /// Each user's coverage: the latest `notAfter` of its valid certificates.
+    public private(set) var coverage: [UserKey: Date]
+    /// Valid certificates whose user holds another valid one expiring later (after a
+    /// rotation the old one stays listed until it expires).
+    public private(set) var superseded: Set<SupersededKey>
 
-    public init(rows: [CertificateRow], now: Date, policy: ExpiryPolicy = .default) {
+    /// `judgedAmong`: every row of the users shown, when `rows` is a filtered part of them
+    /// (`--expiring-within`), so that coverage and superseded are the users' own.
+    public init(rows: [CertificateRow], now: Date, policy: ExpiryPolicy = .default, judgedAmong all: [CertificateRow]? = nil) {
         self.rows = rows
         self.now = now
         self.policy = policy
+        coverage = Coverage.coverage(of: all ?? rows, now: now)
+        superseded = Coverage.superseded(in: all ?? rows, now: now)
+    }
+
+    public func isSuperseded(_ row: CertificateRow) -> Bool {
+        superseded.contains(SupersededKey(user: row.userKey, certificateID: row.certificate.id))
+    }
+
+    /// The status word, with "superseded" when a later certificate of the user covers it.
+    func statusText(_ row: CertificateRow) -> String {
+        let label = policy.status(notAfter: row.certificate.notAfter, now: now).label
+        return isSuperseded(row) ? label + ", superseded" : label
     }
 
     public func render(_ format: OutputFormat) -> String {
@@ -33,7 +52,7 @@ public struct CertificateReport: Sendable {
     public func table() -> String {
         let showProject = Set(rows.map(\.projectID)).count > 1
         let showUser = Set(rows.map { "\($0.projectID)\u{0}\($0.username)" }).count > 1
-        var header = ["ID", "SUBJECT", "CREATED (UTC)", "EXPIRES (UTC)", "TIME LEFT", "STATUS"]
+        var header = ["ID", "SUBJECT", "CREATED (UTC)", "EXPIRES (UTC)", "TIME LEFT", "USER VALID UNTIL", "STATUS"]
         if showUser { header.insert("USER", at: 1) }
         if showProject { header.insert("PROJECT", at: 1) }
         let body = rows.map { row -> [String] in
@@ -43,7 +62,8 @@ public struct CertificateReport: Sendable {
                 row.certificate.createdAt.map(Self.tableDate) ?? "-",
                 Self.tableDate(row.certificate.notAfter),
                 TimeLeft.format(notAfter: row.certificate.notAfter, now: now),
-                policy.status(notAfter: row.certificate.notAfter, now: now).label,
+                coverage[row.userKey].map(Self.tableDate) ?? "-",
+                statusText(row),
             ]
             if showUser { cells.insert(TerminalSafe.sanitize(row.username), at: 1) }
             if showProject { cells.insert(TerminalSafe.sanitize(row.projectName ?? row.projectID), at: 1) }
@@ -83,6 +103,10 @@ public struct CertificateReport: Sendable {
         var databaseName: String?
         var status: String
         var secondsLeft: Int64
+        /// A later valid certificate of the same user covers this one.
+        var superseded: Bool
+        /// The user's coverage: when it can no longer authenticate.
+        var userValidUntil: Date?
     }
 
     func record(_ row: CertificateRow) -> Record {
@@ -90,7 +114,8 @@ public struct CertificateReport: Sendable {
                createdAt: row.certificate.createdAt, notAfter: row.certificate.notAfter, projectId: row.projectID,
                projectName: row.projectName, username: row.username, databaseName: row.databaseName,
                status: policy.status(notAfter: row.certificate.notAfter, now: now).rawValue,
-               secondsLeft: Self.wholeSeconds(row.certificate.notAfter.timeIntervalSince(now)))
+               secondsLeft: Self.wholeSeconds(row.certificate.notAfter.timeIntervalSince(now)),
+               superseded: isSuperseded(row), userValidUntil: coverage[row.userKey])
     }
 
     /// Whole seconds, rounded down and clamped to `Int64` (NaN as 0), so that no interval
@@ -138,7 +163,7 @@ public struct CertificateReport: Sendable {
 
     /// RFC 4180 CSV with a header line; IDs as plain digits.
     public func csv() -> String {
-        var out = "id,serial_hex,subject,created_at,not_after,time_left,status,project_id,project_name,username\n"
+        var out = "id,serial_hex,subject,created_at,not_after,time_left,status,project_id,project_name,username,superseded,user_valid_until\n"
         for row in rows {
             let fields = [
                 row.certificate.id.decimal, row.certificate.id.hexSerial, row.certificate.subject,
@@ -146,6 +171,7 @@ public struct CertificateReport: Sendable {
                 TimeLeft.format(notAfter: row.certificate.notAfter, now: now),
                 policy.status(notAfter: row.certificate.notAfter, now: now).rawValue,
                 row.projectID, row.projectName ?? "", row.username,
+                isSuperseded(row) ? "true" : "false", coverage[row.userKey].map(AtlasJSON.formatDate) ?? "",
             ]
             out += fields.map(Self.csvField).joined(separator: ",") + "\n"
         }
