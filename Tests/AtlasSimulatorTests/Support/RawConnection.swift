@@ -42,6 +42,42 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends bytes as they are: half a request, a body in pieces.
+    func send(raw bytes: [UInt8]) async throws {
+        try await RawHTTP.onThread { [self] in try RawHTTP.sendAll(fd, bytes) }
+    }
+
+    /// How a wait for the server to close ended.
+    struct CloseWait: Sendable {
+        /// True when the server closed (end-of-file or reset) before the deadline.
+        var closed: Bool
+        /// What the server sent before closing (a response it should not have sent shows here).
+        var received: [UInt8]
+    }
+
+    /// Waits, with `deadline` as the limit, for the server to close the connection: polls
+    /// the socket for the close event, no sleeping, and keeps whatever arrives first.
+    func waitForClose(deadline: Duration) async throws -> CloseWait {
+        try await RawHTTP.onThread { [self] in
+            let end = ContinuousClock.now + deadline
+            var received = pending
+            pending = []
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let left = ContinuousClock.now.duration(to: end)
+                guard left > .zero else { return CloseWait(closed: false, received: received) }
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let milliseconds = Int32(clamping: left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+                let ready = poll(&descriptor, 1, milliseconds)
+                if ready < 0 && errno == EINTR { continue }
+                guard ready > 0 else { continue }
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { return CloseWait(closed: true, received: received) }
+                received += buffer[..<count]
+            }
+        }
+    }
+
     /// True once the server has closed the connection (a read returns end-of-file).
     func isClosedByServer() async throws -> Bool {
         try await RawHTTP.onThread { [self] in !readMore() && pending.isEmpty }
