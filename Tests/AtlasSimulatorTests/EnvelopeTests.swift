@@ -78,16 +78,35 @@ struct EnvelopeTests {
         }
     }
 
-    @Test("any case of true turns it on; false, other values and absence leave responses alone")
+    @Test("any case of true turns it on; false and absence leave responses alone")
     func parameterValues() async throws {
         try await Harness.with { harness in
             let on = try await harness.digest("GET", "/api/atlas/v2/groups/\(Fixtures.missing)/databaseUsers?envelope=TRUE")
             #expect(on.status == 200)
-            for query in ["?envelope=false", "?envelope=yes", "?envelope=", ""] {
+            for query in ["?envelope=false", "?envelope=False", ""] {
                 let off = try await harness.digest("GET", "/api/atlas/v2/groups/\(Fixtures.missing)/databaseUsers\(query)")
                 #expect(off.status == 404, "\(query)")
                 #expect(try off.json()["errorCode"]?.string == "GROUP_NOT_FOUND", "\(query)")
             }
+        }
+    }
+
+    /// Regression (schemathesis, ST201): `pretty=null` was answered 200 although the spec
+    /// types `pretty` and `envelope` as booleans; `includeCount` was already refused so.
+    @Test("envelope or pretty that is not a boolean is 400 INVALID_QUERY_PARAMETER, before any 404, unwrapped")
+    func notABoolean() async throws {
+        try await Harness.with { harness in
+            for (name, value) in [("envelope", "yes"), ("envelope", ""), ("pretty", "null"), ("pretty", "1")] {
+                let target = "/api/atlas/v2/groups/\(Fixtures.missing)/databaseUsers?\(name)=\(value)"
+                let response = try await harness.digest("GET", target)
+                #expect(response.status == 400, "\(name)=\(value)")
+                let body = try response.json()
+                #expect(body["errorCode"]?.string == "INVALID_QUERY_PARAMETER", "\(name)=\(value)")
+                #expect(body["parameters"]?[0]?.string == name)
+            }
+            let valid = try await harness.digest("GET", "/api/atlas/v2/orgs?pretty=TRUE&envelope=false")
+            #expect(valid.status == 200)
+            #expect(valid.text.contains("\n"))
         }
     }
 

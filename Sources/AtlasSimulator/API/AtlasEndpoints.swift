@@ -24,6 +24,13 @@ struct AtlasEndpoints: Sendable {
             return AtlasErrorResponse.make(
                 status: 406, code: "INVALID_VERSION_DATE", detail: "Invalid accept header or version date.")
         }
+        // The spec types both as booleans, like `includeCount`, and they are refused the
+        // same way when they are not one (schemathesis found them silently accepted).
+        for name in ["envelope", "pretty"] {
+            if let value = context.query[name], !["true", "false"].contains(value.lowercased()) {
+                return AtlasErrorResponse.invalidQueryParameter(name)
+            }
+        }
         switch route {
         case .orgs: return listOrganizations(context)
         case .groups: return listProjects(orgId: nil, context)
