@@ -50,11 +50,16 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test("the 413 goes out at once, before the body: a client waiting on Expect: 100-continue gets it")
+    /// The latency (longer than the read timeout) makes the server slow to answer while
+    /// the request is still unfinished: that time is the server's, so the 413 must still
+    /// arrive (it did not when only a request's end stopped the clock).
+    @Test("the 413 goes out before the body, however slow the server: a client waiting on Expect: 100-continue gets it")
     func answeredBeforeBody() async throws {
-        try await Harness.with(configure: { $0.readTimeout = .milliseconds(300) }) { harness in
-            let connection = try await RawConnection.open(port: harness.port)
-            try await connection.send(raw: Array(
+        try await Harness.with(configure: {
+            $0.readTimeout = .milliseconds(300)
+            $0.faults.latency = .milliseconds(1_000)
+        }) { harness in
+            let connection = try await RawConnection.open(port: harness.port, sending: Array(
                 "POST \(Self.certs) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(2 * Self.limit)\r\nExpect: 100-continue\r\n\r\n".utf8))
             // The body never comes, so after the answer the read timeout closes the connection.
             let wait = try await connection.waitForClose(deadline: .seconds(20))
@@ -95,9 +100,10 @@ struct ConnectionLimitsTests {
     @Test("half a request head: the connection is closed after the read timeout, with no response")
     func halfSentHead() async throws {
         try await Harness.with(configure: { $0.readTimeout = .milliseconds(300) }) { harness in
-            let connection = try await RawConnection.open(port: harness.port)
+            // Taken before connecting, so before the server's clock starts.
             let start = ContinuousClock.now
-            try await connection.send(raw: Array("GET /api/atlas/v2/orgs HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8))
+            let connection = try await RawConnection.open(
+                port: harness.port, sending: Array("GET /api/atlas/v2/orgs HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8))
             let wait = try await connection.waitForClose(deadline: .seconds(20))
             #expect(wait.closed)
             #expect(wait.received.isEmpty)
@@ -110,8 +116,7 @@ struct ConnectionLimitsTests {
     @Test("half a body: the connection is closed after the read timeout, with no response")
     func halfSentBody() async throws {
         try await Harness.with(configure: { $0.readTimeout = .milliseconds(300) }) { harness in
-            let connection = try await RawConnection.open(port: harness.port)
-            try await connection.send(raw: Array(
+            let connection = try await RawConnection.open(port: harness.port, sending: Array(
                 "POST \(Self.certs) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"months".utf8))
             let wait = try await connection.waitForClose(deadline: .seconds(20))
             #expect(wait.closed)
@@ -123,8 +128,9 @@ struct ConnectionLimitsTests {
     @Test("an idle keep-alive connection is closed after the read timeout")
     func idleKeepAlive() async throws {
         try await Harness.with(configure: { $0.readTimeout = .milliseconds(300) }) { harness in
-            let connection = try await RawConnection.open(port: harness.port)
-            #expect(try await connection.request("GET", "/api/atlas/v2/orgs").status == 401)
+            let connection = try await RawConnection.open(
+                port: harness.port, sending: RawConnection.requestBytes(port: harness.port, "GET", "/api/atlas/v2/orgs"))
+            #expect(try await connection.response().status == 401)
             let wait = try await connection.waitForClose(deadline: .seconds(20))
             #expect(wait.closed)
             #expect(wait.received.isEmpty)
@@ -134,11 +140,12 @@ struct ConnectionLimitsTests {
     @Test("the server's own time answering does not count: a response slower than the timeout still arrives")
     func serverLatencyNotCounted() async throws {
         try await Harness.with(configure: {
-            $0.readTimeout = .milliseconds(200)
-            $0.faults.latency = .milliseconds(700)
+            $0.readTimeout = .milliseconds(300)
+            $0.faults.latency = .milliseconds(1_200)
         }) { harness in
-            let connection = try await RawConnection.open(port: harness.port)
-            let response = try await connection.request("GET", "/api/atlas/v2/orgs")
+            let connection = try await RawConnection.open(
+                port: harness.port, sending: RawConnection.requestBytes(port: harness.port, "GET", "/api/atlas/v2/orgs"))
+            let response = try await connection.response()
             #expect(response.status == 401)
         }
     }

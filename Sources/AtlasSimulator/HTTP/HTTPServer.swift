@@ -35,7 +35,8 @@ final class HTTPServer: Sendable {
             .bind(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(RequestReadTimeoutHandler(timeout: timeout))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestReadTimeoutHandler(timeout: timeout, bodyLimit: maximumBodySize))
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
                 }
@@ -86,8 +87,7 @@ final class HTTPServer: Sendable {
                 case .head(let requestHead):
                     head = requestHead
                     body = []
-                    let declared = requestHead.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0
-                    if declared > maximumBodySize {
+                    if declaresBodyTooLarge(requestHead) {
                         // Answer at once: a client waiting on `Expect: 100-continue` then
                         // never sends the body at all.
                         try await refuse(requestHead, handler: handler, to: outbound)
@@ -117,6 +117,11 @@ final class HTTPServer: Sendable {
                 }
             }
         }
+    }
+
+    /// True when a request's `Content-Length` is over `maximumBodySize`.
+    static func declaresBodyTooLarge(_ head: HTTPRequestHead) -> Bool {
+        (head.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0) > maximumBodySize
     }
 
     /// Answers a request whose body is too large (the handler decides the answer, so it

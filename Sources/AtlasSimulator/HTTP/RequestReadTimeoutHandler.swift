@@ -10,9 +10,11 @@ import NIOHTTP1
 /// - the clock runs from the connection's start and from the end of each response,
 ///   and restarts at each request part that arrives; so the whole head must arrive
 ///   within `timeout`, and a body may not pause for longer than `timeout`;
-/// - it stops once a request is complete (its `.end` arrived) until the response has
-///   been written: the server's own latency (an injected delay, a slow key
-///   generation) never counts against the client.
+/// - it stops while the server owes an answer: from a request's `.end`, or from the
+///   moment its body is known to be over `bodyLimit` (`HTTPServer` then answers `413`
+///   before reading the rest), until the response has been written. The server's own
+///   time (an injected delay, a slow key generation, a busy machine) never counts
+///   against the client.
 ///
 /// On expiry the connection is closed without a response, as Atlas's edge does with
 /// an idle client.
@@ -23,10 +25,17 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     typealias OutboundOut = HTTPServerResponsePart
 
     private let timeout: TimeAmount
+    private let bodyLimit: Int
     private var scheduled: Scheduled<Void>?
+    /// The server owes a response: the clock is stopped.
+    private var answering = false
+    /// The current request's body is over the limit; the rest of it is being discarded.
+    private var refused = false
+    private var bodyBytes = 0
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, bodyLimit: Int) {
         self.timeout = timeout
+        self.bodyLimit = bodyLimit
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,15 +58,36 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head, .body: arm(context)
-        case .end: disarm()
+        case .head(let head):
+            bodyBytes = 0
+            refused = HTTPServer.declaresBodyTooLarge(head)
+            if refused { pause() } else { arm(context) }
+        case .body(let buffer):
+            if refused {
+                // Discarded bytes after a 413: the client's time again once it is written.
+                if !answering { arm(context) }
+            } else {
+                bodyBytes += buffer.readableBytes
+                refused = bodyBytes > bodyLimit
+                if refused { pause() } else { arm(context) }
+            }
+        case .end:
+            pause()
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) {
+            answering = false
+            arm(context)
+        }
         context.write(data, promise: promise)
+    }
+
+    private func pause() {
+        answering = true
+        disarm()
     }
 
     /// (Re)starts the clock.

@@ -24,21 +24,46 @@ final class RawConnection: @unchecked Sendable {
         try await RawHTTP.onThread { RawConnection(fd: try RawHTTP.connectSocket(port: port), port: port) }
     }
 
+    /// Connects and sends `bytes` on one thread, with nothing in between: for tests with a
+    /// short read timeout, where a thread hop between connecting and sending could take
+    /// longer than the timeout on a loaded machine.
+    static func open(port: Int, sending bytes: [UInt8]) async throws -> RawConnection {
+        try await RawHTTP.onThread {
+            let connection = RawConnection(fd: try RawHTTP.connectSocket(port: port), port: port)
+            try RawHTTP.sendAll(connection.fd, bytes)
+            return connection
+        }
+    }
+
+    /// The bytes of a keep-alive request, for `open(port:sending:)`.
+    static func requestBytes(port: Int, _ method: String, _ target: String) -> [UInt8] {
+        RawHTTP.requestBytes(port: port, method: method, target: target, headers: [], body: [], keepAlive: true)
+    }
+
     /// Sends one request and reads exactly one response (by `Content-Length`).
     func request(_ method: String, _ target: String, headers: [(String, String)] = []) async throws -> RawHTTPResponse {
         try await RawHTTP.onThread { [self] in
             try RawHTTP.sendAll(fd, RawHTTP.requestBytes(port: port, method: method, target: target, headers: headers, body: [], keepAlive: true))
-            while true {
-                if let end = headEnd() {
-                    let length = Self.contentLength(head: pending[..<end])
-                    if pending.count >= end + length {
-                        let full = try RawHTTP.parse(Array(pending[..<(end + length)]))
-                        pending.removeFirst(end + length)
-                        return full
-                    }
+            return try readResponse()
+        }
+    }
+
+    /// Reads exactly one response (by `Content-Length`) to a request already sent.
+    func response() async throws -> RawHTTPResponse {
+        try await RawHTTP.onThread { [self] in try readResponse() }
+    }
+
+    private func readResponse() throws -> RawHTTPResponse {
+        while true {
+            if let end = headEnd() {
+                let length = Self.contentLength(head: pending[..<end])
+                if pending.count >= end + length {
+                    let full = try RawHTTP.parse(Array(pending[..<(end + length)]))
+                    pending.removeFirst(end + length)
+                    return full
                 }
-                guard readMore() else { throw RawHTTPError.closedWithoutResponse }
             }
+            guard readMore() else { throw RawHTTPError.closedWithoutResponse }
         }
     }
 
