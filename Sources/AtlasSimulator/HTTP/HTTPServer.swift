@@ -9,7 +9,8 @@ import NIOPosix
 /// as a child task reading whole requests (head, body, end) and answering them in order;
 /// keep-alive is honoured unless the client or a fault closes the connection. A client
 /// that stops sending is cut off by `RequestReadTimeoutHandler`; a body over
-/// `maximumBodySize` is answered (`413`, by the handler) instead of being read.
+/// `maximumBodySize` is not read but answered at once (the request handler makes it a
+/// `413`), the rest discarded, and the connection closed.
 final class HTTPServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>

@@ -16,8 +16,8 @@ import NIOHTTP1
 ///   time (an injected delay, a slow key generation, a busy machine) never counts
 ///   against the client.
 ///
-/// On expiry the connection is closed without a response, as Atlas's edge does with
-/// an idle client.
+/// On expiry the connection is closed without a response: there is no whole request to
+/// answer, and an idle keep-alive connection has none pending.
 final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
