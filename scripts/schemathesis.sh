@@ -26,9 +26,9 @@ set -euo pipefail
 die() { echo "schemathesis.sh: $*" >&2; exit 2; }
 
 [ $# -ge 1 ] || die "usage: scripts/schemathesis.sh SPEC [schemathesis run options...]"
+[ -f "$1" ] || die "no spec at $1"
 SPEC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
-[ -f "$SPEC" ] || die "no spec at $SPEC"
 
 cd "$(dirname "$0")/.."
 REPO=$PWD
