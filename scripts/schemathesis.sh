@@ -70,6 +70,7 @@ echo "schemathesis.sh: atlas-sim on $URL (pid $SIM_PID)" >&2
 
 export PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}"
 export SCHEMATHESIS_HOOKS=schemathesis_hooks
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in scripts/
 REPORT_DIR=${SCHEMATHESIS_REPORT_DIR:-$WORK/report}
 
 # A path exists in this spec only under its own server prefix (/api/atlas/v2/...), so
