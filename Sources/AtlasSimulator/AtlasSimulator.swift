@@ -35,7 +35,7 @@ public final class AtlasSimulator: Sendable {
     /// Creates the certificate authority, binds 127.0.0.1 and starts serving.
     public static func start(configuration: SimulatorConfiguration, data: SimulatorData) async throws -> AtlasSimulator {
         let processor = try RequestProcessor(configuration: configuration, data: data)
-        let server = try await HTTPServer.start(port: configuration.port) { request in
+        let server = try await HTTPServer.start(port: configuration.port, readTimeout: configuration.readTimeout) { request in
             await processor.respond(to: request)
         }
         processor.baseURL = "http://127.0.0.1:\(server.port)"

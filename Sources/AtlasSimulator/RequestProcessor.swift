@@ -2,8 +2,9 @@ import Foundation
 
 /// Turns one HTTP request into one response, in the order Atlas applies things:
 /// latency, token endpoint, authentication (digest challenge or bearer check), fault
-/// injection, version negotiation, then the operation itself. Every request is logged
-/// before its response is written.
+/// injection, version negotiation, then the operation itself (a body over the size limit
+/// is refused before all of these). Every request is logged before its response is
+/// written; `envelope=true` wraps the Admin API's answers last (see `Envelope`).
 final class RequestProcessor: Sendable {
     let configuration: SimulatorConfiguration
     let store: DataStore
@@ -60,6 +61,11 @@ final class RequestProcessor: Sendable {
         entry.path = segments.map { "/" + $0.joined(separator: "/") } ?? request.rawPath
         let (route, version) = segments.map { Route.match(method: request.method, segments: $0) } ?? (.unknown, nil)
         entry.route = route.kind
+
+        // An oversized body is refused before anything reads it, as a front end does.
+        if request.bodyTooLarge {
+            return finish(AtlasErrorResponse.payloadTooLarge(limit: HTTPServer.maximumBodySize), entry: entry, now: now)
+        }
 
         if route == .token {
             let response = tokens.respond(to: request, now: now)
@@ -161,7 +167,6 @@ final class RequestProcessor: Sendable {
         var response = response
         var entry = entry
         if response.delivery != .dropped {
-            entry.status = response.status
             response.setHeader("Date", HTTPDate.format(now))
             if let set = route?.endpointSet {
                 // Atlas limits each endpoint set per scope; calls about one project
@@ -172,6 +177,10 @@ final class RequestProcessor: Sendable {
                 response.setHeader("Ratelimit-Remaining", String(remaining))
             }
             if response.status >= 400 { response.setHeader("Vary", "Accept-Encoding") }
+            if entry.route != .token, Envelope.isRequested(SimulatorRequest.queryItems(entry.query)) {
+                response = Envelope.wrap(response)
+            }
+            entry.status = response.status
         }
         log.append(entry)
         return response

@@ -21,12 +21,20 @@ public struct SimulatorConfiguration: Sendable {
     public var tokenLifetime: TimeInterval
     /// Token requests allowed per service-account client per minute; Atlas allows 10.
     public var tokenRequestsPerMinute: Int
+    /// How long the server waits on a client that has stopped sending: a request head
+    /// must arrive whole within it, a body may not pause longer, and a keep-alive
+    /// connection may stay idle that long between requests; then the connection is
+    /// closed without a response. Real time (not `clock`): it guards sockets, not
+    /// simulated Atlas state. The server's own time answering never counts.
+    public var readTimeout: Duration
 
     public init(
         port: Int = 0, credentials: SimulatorCredentials = .demo, nonceLifetime: TimeInterval = 300,
         clock: @escaping @Sendable () -> Date = { Date() }, faults: FaultConfiguration = FaultConfiguration(),
-        keyType: IssuedKeyType = .p256, tokenLifetime: TimeInterval = 3_600, tokenRequestsPerMinute: Int = 10
+        keyType: IssuedKeyType = .p256, tokenLifetime: TimeInterval = 3_600, tokenRequestsPerMinute: Int = 10,
+        readTimeout: Duration = .seconds(30)
     ) {
+        self.readTimeout = readTimeout
         self.port = port
         self.credentials = credentials
         self.nonceLifetime = nonceLifetime

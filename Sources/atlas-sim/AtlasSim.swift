@@ -69,6 +69,9 @@ struct AtlasSim: AsyncParsableCommand {
     @Option(help: "Digest nonce lifetime in seconds.")
     var nonceLifetime: Double = 300
 
+    @Option(help: "Seconds a client may stop sending (a half-sent request, an idle keep-alive connection) before its connection is closed.")
+    var readTimeout: Double = 30
+
     @Option(help: "Key type of issued certificates: p256 (fast) or rsa2048.")
     var keyType: String = IssuedKeyType.p256.rawValue
 
@@ -81,6 +84,7 @@ struct AtlasSim: AsyncParsableCommand {
         }
         if !(0...65_535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if latencyMs < 0 { throw ValidationError("--latency-ms must not be negative") }
+        if !(readTimeout > 0 && readTimeout <= 86_400) { throw ValidationError("--read-timeout must be above 0 and at most 86400") }
     }
 
     private var parsedRateLimit: FaultConfiguration.RateLimit? {
@@ -103,7 +107,8 @@ struct AtlasSim: AsyncParsableCommand {
             faults: FaultConfiguration(
                 latency: .milliseconds(latencyMs), rateLimit: parsedRateLimit, failEvery: failEvery,
                 truncateEvery: truncateEvery, dropEvery: dropEvery, cutBodyEvery: cutBodyEvery),
-            keyType: IssuedKeyType(rawValue: keyType) ?? .p256)
+            keyType: IssuedKeyType(rawValue: keyType) ?? .p256,
+            readTimeout: .milliseconds(Int64(readTimeout * 1_000)))
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         let simulator = try await AtlasSimulator.start(configuration: configuration, data: data)
         Output.line(Self.banner(for: simulator))

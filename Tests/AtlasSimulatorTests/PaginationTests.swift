@@ -54,7 +54,12 @@ struct PaginationTests {
     @Test("itemsPerPage above 500 or a bad pageNum is 400 INVALID_QUERY_PARAMETER naming the parameter")
     func invalidParameters() async throws {
         try await Harness.with { harness in
-            for (query, name) in [("itemsPerPage=501", "itemsPerPage"), ("pageNum=0", "pageNum"), ("includeCount=maybe", "includeCount")] {
+            // pageNum past Int32 (2147483648, and one past Int64): schemathesis regression, ST202.
+            let cases = [
+                ("itemsPerPage=501", "itemsPerPage"), ("pageNum=0", "pageNum"), ("includeCount=maybe", "includeCount"),
+                ("pageNum=2147483648", "pageNum"), ("pageNum=9223372036854775808", "pageNum"),
+            ]
+            for (query, name) in cases {
                 let response = try await harness.digest("GET", "/api/atlas/v2/groups?\(query)")
                 #expect(response.status == 400)
                 let body = try response.json()
@@ -63,6 +68,17 @@ struct PaginationTests {
                 #expect(body["parameters"] == .array([.string(name)]))
                 #expect(response.header("X-Error-Code") == "INVALID_QUERY_PARAMETER")
             }
+        }
+    }
+
+    @Test("the largest 32-bit pageNum is a valid, empty page")
+    func largestPage() async throws {
+        try await Harness.with { harness in
+            let response = try await harness.digest("GET", "/api/atlas/v2/groups?pageNum=2147483647&itemsPerPage=500")
+            #expect(response.status == 200)
+            let body = try response.json()
+            #expect(body["results"]?.array?.isEmpty == true)
+            #expect(body["totalCount"]?.int == 2)
         }
     }
 

@@ -24,6 +24,13 @@ struct AtlasEndpoints: Sendable {
             return AtlasErrorResponse.make(
                 status: 406, code: "INVALID_VERSION_DATE", detail: "Invalid accept header or version date.")
         }
+        // The spec types both as booleans, like `includeCount`, and they are refused the
+        // same way when they are not one (schemathesis found them silently accepted).
+        for name in ["envelope", "pretty"] {
+            if let value = context.query[name], !["true", "false"].contains(value.lowercased()) {
+                return AtlasErrorResponse.invalidQueryParameter(name)
+            }
+        }
         switch route {
         case .orgs: return listOrganizations(context)
         case .groups: return listProjects(orgId: nil, context)
@@ -141,7 +148,9 @@ struct AtlasEndpoints: Sendable {
                 id: CertificateID(serial), subject: DistinguishedNameText.subject(forUsername: username),
                 createdAt: issued.notBefore, notAfter: issued.notAfter, groupId: groupId),
             groupId: groupId, username: username)
-        return SimulatorResponse(status: 201, contentType: contentType(context), text: issued.responseBody)
+        var response = SimulatorResponse(status: 201, contentType: contentType(context), text: issued.responseBody)
+        response.envelopeShape = .text
+        return response
     }
 
     // MARK: - Helpers
@@ -159,13 +168,17 @@ struct AtlasEndpoints: Sendable {
             links: pagination.links(url: url, total: items.count, extra: extra),
             results: pagination.slice(items).map(view),
             totalCount: pagination.includeCount ? items.count : nil)
-        return json(body, status: 200, context)
+        var response = json(body, status: 200, context)
+        if response.status == 200 { response.envelopeShape = .list }
+        return response
     }
 
     private func json(_ value: some Encodable, status: Int, _ context: Context) -> SimulatorResponse {
         do {
             let data = try AtlasJSON.encoder(pretty: context.pretty).encode(value)
-            return SimulatorResponse(status: status, headers: [("Content-Type", contentType(context))], body: Array(data))
+            var response = SimulatorResponse(status: status, headers: [("Content-Type", contentType(context))], body: Array(data))
+            response.envelopeShape = .entity
+            return response
         } catch {
             return AtlasErrorResponse.make(status: 500, code: "UNEXPECTED_ERROR", detail: "Unexpected error.")
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Atlas list paging: `pageNum` (default 1, ≥ 1), `itemsPerPage` (default 100, 1...500),
+/// Atlas list paging: `pageNum` (default 1, 1...2^31-1), `itemsPerPage` (default 100, 1...500),
 /// `includeCount` (default true), and `links` with `previous`, `self` and `next`.
 struct Pagination: Sendable, Equatable {
     var pageNum = 1
@@ -18,8 +18,10 @@ struct Pagination: Sendable, Equatable {
     static func parse(_ query: [String: String]) -> Result<Pagination, InvalidParameter> {
         var pagination = Pagination()
         if let text = query["pageNum"] {
-            guard let value = Int(text), value >= 1 else { return .failure(InvalidParameter(name: "pageNum")) }
-            pagination.pageNum = value
+            // A 32-bit integer, as Atlas's Java `int` parameters are (the spec gives no
+            // format); a bigger number is as malformed as a word.
+            guard let value = Int32(text), value >= 1 else { return .failure(InvalidParameter(name: "pageNum")) }
+            pagination.pageNum = Int(value)
         }
         if let text = query["itemsPerPage"] {
             guard let value = Int(text), (1...maximumItemsPerPage).contains(value) else {

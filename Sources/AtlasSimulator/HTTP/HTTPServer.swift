@@ -7,7 +7,10 @@ import NIOPosix
 /// No web framework: fault injection needs wire-level control (announcing a
 /// `Content-Length` and closing early, closing without a response). Each connection runs
 /// as a child task reading whole requests (head, body, end) and answering them in order;
-/// keep-alive is honoured unless the client or a fault closes the connection.
+/// keep-alive is honoured unless the client or a fault closes the connection. A client
+/// that stops sending is cut off by `RequestReadTimeoutHandler`; a body over
+/// `maximumBodySize` is not read but answered at once (the request handler makes it a
+/// `413`), the rest discarded, and the connection closed.
 final class HTTPServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
@@ -16,7 +19,16 @@ final class HTTPServer: Sendable {
     /// Largest request body accepted; Atlas requests here are tiny JSON documents.
     static let maximumBodySize = 1 << 20
 
-    static func start(port: Int, handler: @escaping @Sendable (SimulatorRequest) async -> SimulatorResponse) async throws -> HTTPServer {
+    /// How much of an oversized body is read and thrown away after the `413`, so the
+    /// client, still sending, reads the answer instead of a connection reset; past it the
+    /// connection is simply closed.
+    static let maximumDiscardedBody = 16 << 20
+
+    static func start(
+        port: Int, readTimeout: Duration,
+        handler: @escaping @Sendable (SimulatorRequest) async -> SimulatorResponse
+    ) async throws -> HTTPServer {
+        let timeout = TimeAmount(readTimeout)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -24,6 +36,8 @@ final class HTTPServer: Sendable {
             .bind(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestReadTimeoutHandler(timeout: timeout, bodyLimit: maximumBodySize))
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
                 }
@@ -66,16 +80,34 @@ final class HTTPServer: Sendable {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body: [UInt8] = []
+            // Set once a 413 has gone out: the rest of that request is read and dropped,
+            // then the connection closes.
+            var discarded: Int?
             for try await part in inbound {
                 switch part {
                 case .head(let requestHead):
                     head = requestHead
                     body = []
-                case .body(var buffer):
-                    guard body.count + buffer.readableBytes <= maximumBodySize else { return }
-                    body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                    if declaresBodyTooLarge(requestHead) {
+                        // Answer at once: a client waiting on `Expect: 100-continue` then
+                        // never sends the body at all.
+                        try await refuse(requestHead, handler: handler, to: outbound)
+                        discarded = 0
+                    }
+                case .body(let buffer):
+                    if let count = discarded {
+                        discarded = count + buffer.readableBytes
+                        if count + buffer.readableBytes > maximumDiscardedBody { return }
+                    } else if body.count + buffer.readableBytes > maximumBodySize, let requestHead = head {
+                        // A chunked body that grew too large.
+                        try await refuse(requestHead, handler: handler, to: outbound)
+                        body = []
+                        discarded = 0
+                    } else {
+                        body += buffer.readableBytesView
+                    }
                 case .end:
-                    guard let requestHead = head else { return }
+                    guard let requestHead = head, discarded == nil else { return }
                     head = nil
                     let request = SimulatorRequest(
                         method: requestHead.method.rawValue, target: requestHead.uri,
@@ -86,6 +118,25 @@ final class HTTPServer: Sendable {
                 }
             }
         }
+    }
+
+    /// True when a request's `Content-Length` is over `maximumBodySize`.
+    static func declaresBodyTooLarge(_ head: HTTPRequestHead) -> Bool {
+        (head.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0) > maximumBodySize
+    }
+
+    /// Answers a request whose body is too large (the handler decides the answer, so it
+    /// is logged and dated like any other) and marks the connection for closing.
+    private static func refuse(
+        _ head: HTTPRequestHead, handler: @Sendable (SimulatorRequest) async -> SimulatorResponse,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
+        var request = SimulatorRequest(
+            method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: [])
+        request.bodyTooLarge = true
+        var response = await handler(request)
+        response.setHeader("Connection", "close")
+        _ = try await write(response, for: head, to: outbound)
     }
 
     /// Writes `response`; returns whether the connection may serve another request.
@@ -102,6 +153,7 @@ final class HTTPServer: Sendable {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         let keepAlive = request.isKeepAlive && response.delivery == .complete
+            && response.header("Connection")?.lowercased() != "close"
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))

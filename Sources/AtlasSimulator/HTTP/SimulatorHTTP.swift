@@ -7,6 +7,9 @@ struct SimulatorRequest: Sendable {
     var target: String
     var headers: [(name: String, value: String)]
     var body: [UInt8]
+    /// True when the body was over `HTTPServer.maximumBodySize`: `body` is then empty and
+    /// the answer is `413` (the rest of the body is discarded, then the connection closed).
+    var bodyTooLarge = false
 
     /// The first value of a header, matched case-insensitively.
     func header(_ name: String) -> String? {
@@ -34,7 +37,10 @@ struct SimulatorRequest: Sendable {
     }
 
     /// Query parameters, decoded; the first occurrence of a name wins, as in Atlas's Java stack.
-    var queryItems: [String: String] {
+    var queryItems: [String: String] { Self.queryItems(query) }
+
+    /// Parses a query string (without `?`) as `queryItems` does.
+    static func queryItems(_ query: String) -> [String: String] {
         var items: [String: String] = [:]
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -52,6 +58,8 @@ struct SimulatorResponse: Sendable {
     var headers: [(name: String, value: String)]
     var body: [UInt8]
     var delivery: Delivery = .complete
+    /// How `envelope=true` wraps this response; nil for responses it leaves alone.
+    var envelopeShape: Envelope.Shape?
 
     enum Delivery: Sendable {
         case complete

@@ -24,20 +24,81 @@ final class RawConnection: @unchecked Sendable {
         try await RawHTTP.onThread { RawConnection(fd: try RawHTTP.connectSocket(port: port), port: port) }
     }
 
+    /// Connects and sends `bytes` on one thread, with nothing in between: for tests with a
+    /// short read timeout, where a thread hop between connecting and sending could take
+    /// longer than the timeout on a loaded machine.
+    static func open(port: Int, sending bytes: [UInt8]) async throws -> RawConnection {
+        try await RawHTTP.onThread {
+            let connection = RawConnection(fd: try RawHTTP.connectSocket(port: port), port: port)
+            try RawHTTP.sendAll(connection.fd, bytes)
+            return connection
+        }
+    }
+
+    /// The bytes of a keep-alive request, for `open(port:sending:)`.
+    static func requestBytes(port: Int, _ method: String, _ target: String) -> [UInt8] {
+        RawHTTP.requestBytes(port: port, method: method, target: target, headers: [], body: [], keepAlive: true)
+    }
+
     /// Sends one request and reads exactly one response (by `Content-Length`).
     func request(_ method: String, _ target: String, headers: [(String, String)] = []) async throws -> RawHTTPResponse {
         try await RawHTTP.onThread { [self] in
             try RawHTTP.sendAll(fd, RawHTTP.requestBytes(port: port, method: method, target: target, headers: headers, body: [], keepAlive: true))
-            while true {
-                if let end = headEnd() {
-                    let length = Self.contentLength(head: pending[..<end])
-                    if pending.count >= end + length {
-                        let full = try RawHTTP.parse(Array(pending[..<(end + length)]))
-                        pending.removeFirst(end + length)
-                        return full
-                    }
+            return try readResponse()
+        }
+    }
+
+    /// Reads exactly one response (by `Content-Length`) to a request already sent.
+    func response() async throws -> RawHTTPResponse {
+        try await RawHTTP.onThread { [self] in try readResponse() }
+    }
+
+    private func readResponse() throws -> RawHTTPResponse {
+        while true {
+            if let end = headEnd() {
+                let length = Self.contentLength(head: pending[..<end])
+                if pending.count >= end + length {
+                    let full = try RawHTTP.parse(Array(pending[..<(end + length)]))
+                    pending.removeFirst(end + length)
+                    return full
                 }
-                guard readMore() else { throw RawHTTPError.closedWithoutResponse }
+            }
+            guard readMore() else { throw RawHTTPError.closedWithoutResponse }
+        }
+    }
+
+    /// Sends bytes as they are: half a request, a body in pieces.
+    func send(raw bytes: [UInt8]) async throws {
+        try await RawHTTP.onThread { [self] in try RawHTTP.sendAll(fd, bytes) }
+    }
+
+    /// How a wait for the server to close ended.
+    struct CloseWait: Sendable {
+        /// True when the server closed (end-of-file or reset) before the deadline.
+        var closed: Bool
+        /// What the server sent before closing (a response it should not have sent shows here).
+        var received: [UInt8]
+    }
+
+    /// Waits, with `deadline` as the limit, for the server to close the connection: polls
+    /// the socket for the close event, no sleeping, and keeps whatever arrives first.
+    func waitForClose(deadline: Duration) async throws -> CloseWait {
+        try await RawHTTP.onThread { [self] in
+            let end = ContinuousClock.now + deadline
+            var received = pending
+            pending = []
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let left = ContinuousClock.now.duration(to: end)
+                guard left > .zero else { return CloseWait(closed: false, received: received) }
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let milliseconds = Int32(clamping: left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+                let ready = poll(&descriptor, 1, milliseconds)
+                if ready < 0 && errno == EINTR { continue }
+                guard ready > 0 else { continue }
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { return CloseWait(closed: true, received: received) }
+                received += buffer[..<count]
             }
         }
     }
