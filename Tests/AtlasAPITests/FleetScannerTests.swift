@@ -116,6 +116,31 @@ struct FleetScannerTests {
         }
     }
 
+    @Test("At the default 64-wide window, a small token bucket: the scan completes, 429s stay rare, each Retry-After is waited out")
+    func bucketAtDefaultWindow() async throws {
+        let now = Date()
+        let data = SimulatorData.generate(seed: 12, now: now, organizations: 1, projectsPerOrganization: 3,
+                                          usersPerProject: 60, certificatesPerManagedUser: 1, managedFraction: 0.8)
+        // 60 calls of burst and 60 a second after it: a scan that ignored the bucket's
+        // headers would send its first 64 at once and meet a 429 on every few calls.
+        let faults = FaultConfiguration(rateLimit: .init(capacity: 60, refillPerSecond: 60))
+        // The bucket refills by the real clock here: the scan must pace itself to it.
+        try await SimulatorIntegrationTests.withSimulator(data: data, faults: faults, clock: { Date() }) { client, simulator in
+            let result = try await FleetScanner(client: client).run()
+            #expect(result.isComplete)
+            #expect(result.rows.map(\.certificate.id.value).sorted() == Self.expectedIDs(data, now: now))
+            let log = simulator.requestLog
+            let limited = log.filter { $0.fault == .rateLimited }
+            let calls = log.count - limited.count
+            #expect(limited.count * 20 <= calls, "\(limited.count) 429s in \(calls) calls: at most 5%")
+            // Each 429 said Retry-After 1 s: that path was not asked again sooner.
+            for refusal in limited {
+                let retry = log.first { $0.path == refusal.path && $0.date > refusal.date }
+                if let retry { #expect(retry.date.timeIntervalSince(refusal.date) >= 0.95, "\(refusal.path)") }
+            }
+        }
+    }
+
     @Test("Pacing: concurrency follows Ratelimit-Remaining down to one request, and back")
     func pacingFromRemaining() {
         #expect(ConcurrencyWindow.capped(8, remaining: nil) == 8)
