@@ -109,9 +109,11 @@ let package = Package(
             name: "atlas-certs-bench",
             dependencies: [
                 "AtlasAPI",
+                "AtlasExporter",
                 "AtlasSimulator",
                 "CertBrowser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -38,8 +38,9 @@ public struct ExporterSnapshot: Sendable {
     }
 }
 
-/// Renders a snapshot as Prometheus text exposition (swift-prometheus escapes label values:
-/// backslash, double quote and line feed, so any username round-trips).
+/// Renders a snapshot as Prometheus text exposition. Label values are escaped as the
+/// format requires (backslash, double quote, line feed), so any username round-trips.
+/// Every family has HELP and TYPE, even with no series (e.g. no user lost access).
 public enum MetricsRendering {
     /// The CN of an RFC 2253 subject (`CN=user389,O=x` gives `user389`), or the empty string.
     public static func commonName(of subject: String) -> String {
@@ -51,47 +52,58 @@ public enum MetricsRendering {
     }
 
     public static func render(_ snapshot: ExporterSnapshot) -> String {
-        let registry = PrometheusCollectorRegistry()
-        let certHelp = "Unix time at which the certificate expires (notAfter), one series per valid certificate."
+        fleetFamilies(snapshot) + healthFamilies(snapshot)
+    }
+
+    /// The per-certificate and per-user families (one series per certificate or user),
+    /// in the scan's order, through ``ExpositionWriter``.
+    static func fleetFamilies(_ snapshot: ExporterSnapshot) -> String {
+        var writer = ExpositionWriter(reservingCapacity: 256 * (snapshot.rows.count + 2 * snapshot.managedUsers.count) + 4_096)
+        writer.family("x509_cert_not_after", type: "gauge",
+                      help: "Unix time at which the certificate expires (notAfter), one series per valid certificate.")
         for row in snapshot.rows {
-            registry.gauge(
-                name: "x509_cert_not_after",
-                labels: [
-                    ("project_id", row.projectID), ("project", row.projectName ?? ""),
-                    ("username", row.username), ("serial_number", row.certificate.id.decimal),
-                    ("subject_CN", commonName(of: row.certificate.subject)),
-                ],
-                help: certHelp
-            ).set(to: row.certificate.notAfter.timeIntervalSince1970)
+            writer.sample("x509_cert_not_after", labels: [
+                ("project_id", row.projectID), ("project", row.projectName ?? ""),
+                ("username", row.username), ("serial_number", row.certificate.id.decimal),
+                ("subject_CN", commonName(of: row.certificate.subject)),
+            ], value: row.certificate.notAfter.timeIntervalSince1970)
         }
         struct UserKey: Hashable { var projectID: String; var username: String }
         var byUser: [UserKey: (count: Int, coverage: Date)] = [:]
+        byUser.reserveCapacity(snapshot.managedUsers.count)
         for row in snapshot.rows {
             let key = UserKey(projectID: row.projectID, username: row.username)
             let old = byUser[key]
             byUser[key] = ((old?.count ?? 0) + 1, max(old?.coverage ?? .distantPast, row.certificate.notAfter))
         }
+        func labels(_ projectID: String, _ projectName: String?, _ username: String) -> [(String, String)] {
+            [("project_id", projectID), ("project", projectName ?? ""), ("username", username)]
+        }
+        writer.family("atlas_x509_user_certificates", type: "gauge",
+                      help: "Valid Atlas-managed certificates of a MANAGED database user (0 included).")
         for user in snapshot.managedUsers {
-            let labels = [("project_id", user.projectID), ("project", user.projectName ?? ""), ("username", user.username)]
-            let entry = byUser[UserKey(projectID: user.projectID, username: user.username)]
-            registry.gauge(
-                name: "atlas_x509_user_certificates", labels: labels,
-                help: "Valid Atlas-managed certificates of a MANAGED database user (0 included)."
-            ).set(to: Double(entry?.count ?? 0))
-            if let entry {
-                registry.gauge(
-                    name: "atlas_x509_user_valid_until_timestamp_seconds", labels: labels,
-                    help: "Coverage: Unix time of the latest notAfter of the user's valid certificates."
-                ).set(to: entry.coverage.timeIntervalSince1970)
-            }
+            let count = byUser[UserKey(projectID: user.projectID, username: user.username)]?.count ?? 0
+            writer.sample("atlas_x509_user_certificates", labels: labels(user.projectID, user.projectName, user.username), value: Double(count))
         }
+        writer.family("atlas_x509_user_valid_until_timestamp_seconds", type: "gauge",
+                      help: "Coverage: Unix time of the latest notAfter of the user's valid certificates.")
+        for user in snapshot.managedUsers {
+            guard let entry = byUser[UserKey(projectID: user.projectID, username: user.username)] else { continue }
+            writer.sample("atlas_x509_user_valid_until_timestamp_seconds", labels: labels(user.projectID, user.projectName, user.username),
+                          value: entry.coverage.timeIntervalSince1970)
+        }
+        writer.family("atlas_x509_user_last_expiry_timestamp_seconds", type: "gauge",
+                      help: "For a MANAGED user with no valid certificate left (lost access): Unix time its last certificate expired, from history.")
         for user in snapshot.lostAccess {
-            registry.gauge(
-                name: "atlas_x509_user_last_expiry_timestamp_seconds",
-                labels: [("project_id", user.projectID), ("project", user.projectName ?? ""), ("username", user.username)],
-                help: "For a MANAGED user with no valid certificate left (lost access): Unix time its last certificate expired, from history."
-            ).set(to: user.lastExpired.timeIntervalSince1970)
+            writer.sample("atlas_x509_user_last_expiry_timestamp_seconds", labels: labels(user.projectID, user.projectName, user.username),
+                          value: user.lastExpired.timeIntervalSince1970)
         }
+        return writer.text
+    }
+
+    /// The exporter's own health: a fixed handful of series, through swift-prometheus.
+    static func healthFamilies(_ snapshot: ExporterSnapshot) -> String {
+        let registry = PrometheusCollectorRegistry()
         registry.gauge(
             name: "atlas_certs_scan_last_success_timestamp_seconds",
             help: "Unix time the last complete scan finished (0 before the first)."

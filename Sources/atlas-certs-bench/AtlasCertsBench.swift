@@ -48,6 +48,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
                 case .render: report.add(RenderBench.run(configuration))
                 case .terminal: report.add(try await TerminalBench.run(configuration, binary: atlasCerts))
                 case .memory: report.add(try MemoryBench.run(configuration))
+                case .exporter: report.add(try await ExporterBench.run(configuration))
                 }
             } catch {
                 report.add([Result(section: section, measure: "failed", value: String(describing: error))])
@@ -61,7 +62,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
 
 /// The parts of the benchmark, in the order they run and print.
 enum Section: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case peer, scan, decode, sort, filter, render, terminal, memory
+    case peer, scan, decode, sort, filter, render, terminal, memory, exporter
 }
 
 /// Progress lines on stderr, so stdout is only the table.

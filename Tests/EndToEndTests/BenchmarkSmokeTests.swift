@@ -13,7 +13,7 @@ struct BenchmarkSmokeTests {
         let stderr = run.stderr
         #expect(run.status == 0, "stderr: \(stderr)\nstdout: \(stdout)")
         #expect(stdout.contains("| section | measure | result | goal | met |"))
-        for section in ["scan", "decode", "sort", "filter", "render", "terminal", "memory"] {
+        for section in ["scan", "decode", "sort", "filter", "render", "terminal", "memory", "exporter"] {
             #expect(stdout.contains("\n| \(section) | "), "no \(section) rows in:\n\(stdout)")
         }
         #expect(!stdout.contains("| failed |"), "\(stdout)")

@@ -26,6 +26,11 @@ struct ExporterCommandTests {
 
     @Test("serves /metrics after its first scan, one log line per scan, no secret anywhere, SIGTERM stops it with 0", arguments: [SIGTERM, SIGINT])
     func servesAndStops(_ signalNumber: Int32) async throws {
+        // A long-running product counts against the slots like any other run.
+        try await ProductRunSlots.run { try await Self.serveAndStop(signalNumber) }
+    }
+
+    static func serveAndStop(_ signalNumber: Int32) async throws {
         let data = SimulatorData.generate(seed: 51, now: Date(), organizations: 1, projectsPerOrganization: 2,
                                           usersPerProject: 8, certificatesPerManagedUser: 2, managedFraction: 0.5)
         let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
