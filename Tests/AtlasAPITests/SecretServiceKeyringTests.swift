@@ -62,6 +62,39 @@ struct SecretServiceKeyringTests {
         #expect(try await keyring.read(item)?.withValue { $0 } == "second")
     }
 
+    @Test("end to end: a version 2 config.toml without secrets and the keys in gnome-keyring resolve to those keys",
+          KeyringHarness.required)
+    func resolverEndToEnd() async throws {
+        let harness = try KeyringHarness()
+        defer { harness.stop() }
+        try harness.store(service: "atlascli_default", account: "public_api_key", value: "krpublic")
+        try harness.store(service: "atlascli_default", account: "private_api_key", value: "kr-priv-SECRET-e2e")
+        try harness.store(service: "atlascli_work", account: "client_id", value: "mdb_sa_id_kr")
+        try harness.store(service: "atlascli_work", account: "client_secret", value: "mdb_sa_sk_KR-e2e")
+        let file = ResolverFixtures.configFile("""
+            version = 2
+            [default]
+            auth_type = "api_keys"
+            project_id = "5e2211c17a3e5a48f5497de3"
+            [work]
+            auth_type = "service_account"
+            """)
+        let keyring = SecretServiceKeyring(environment: harness.environment)
+        let resolver = ResolverFixtures.resolver(harness.environment, files: file)
+        let apiKey = try await resolver.resolve(profile: nil, keyring: keyring)
+        #expect(apiKey.credentials == .apiKey(publicKey: "krpublic", privateKey: Secret("kr-priv-SECRET-e2e")))
+        #expect(apiKey.projectID == "5e2211c17a3e5a48f5497de3")
+        #expect(apiKey.source.contains("with its secrets from the OS keyring (service atlascli_default)"))
+        let serviceAccount = try await resolver.resolve(profile: "work", keyring: keyring)
+        #expect(serviceAccount.credentials == .serviceAccount(clientID: "mdb_sa_id_kr", clientSecret: Secret("mdb_sa_sk_KR-e2e")))
+
+        // Locked: one line that says so, and never the value.
+        try harness.lockLoginCollection()
+        let error = await #expect(throws: AtlasError.self) { try await resolver.resolve(profile: nil, keyring: keyring) }
+        #expect(error?.message.contains("is locked") == true, "\(String(describing: error))")
+        #expect(error.map { String(describing: $0) }?.contains("kr-priv-SECRET-e2e") == false)
+    }
+
     @Test("a bus without a Secret Service counts as no keyring", KeyringHarness.required)
     func busWithoutSecretService() async throws {
         let harness = try KeyringHarness(keyring: false)
