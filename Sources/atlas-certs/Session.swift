@@ -24,9 +24,10 @@ struct Session {
         let baseURL = options.baseURL ?? profile.baseURL ?? AtlasClientConfiguration.defaultBaseURL
         if options.verbose {
             Console.err("atlas-certs: credentials: \(credentials.redactedSummary) from \(profile.source)")
-            // Where each credential and setting came from (names only, never a value).
-            for origin in profile.origins {
-                Console.err("atlas-certs: \(TerminalSafe.sanitize(origin.description))")
+            // Where each credential and setting came from (names only, never a value), on one
+            // line under the same prefix, so scripts that skip the verbose lines still can.
+            if !profile.origins.isEmpty {
+                Console.err("atlas-certs: credentials: " + TerminalSafe.sanitize(profile.origins.map(\.description).joined(separator: "; ")))
             }
             Console.err("atlas-certs: base URL \(TerminalSafe.sanitize(baseURL)), API \(options.resolvedAPIVersion.rawValue)")
         }

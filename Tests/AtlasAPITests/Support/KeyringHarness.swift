@@ -147,11 +147,12 @@ final class KeyringHarness: @unchecked Sendable {
         try process.run()
         if let input { try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let text = output.fileHandleForReading.readDataToEndOfFile()
+        // Wait first, read after: the output is a line, and a hung tool must not block the read.
         guard ended.wait(timeout: .now() + 15) == .success else {
             kill(process.processIdentifier, SIGKILL)
             throw Failure(description: "\(executable) did not finish within 15 s")
         }
+        let text = output.fileHandleForReading.readDataToEndOfFile()
         return (process.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 

@@ -81,8 +81,10 @@ final class DBusConnection {
     // MARK: Socket
 
     private func open(_ address: DBusSocketAddress) throws {
-        #if os(Linux)
+        #if canImport(Glibc)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #elseif canImport(Musl)
+        let fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)
         #else
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
