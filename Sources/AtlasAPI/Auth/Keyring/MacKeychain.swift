@@ -11,14 +11,17 @@ import Foundation
 public struct MacKeychain: Keyring {
     public static let toolPath = "/usr/bin/security"
     private let timeout: Double
+    private let executable: String
 
-    public init(timeout: Double = 5) {
+    /// - Parameter executable: `security`, or a stand-in that prints recorded output (tests).
+    public init(timeout: Double = 5, executable: String = MacKeychain.toolPath) {
         self.timeout = timeout
+        self.executable = executable
     }
 
     public func read(_ item: KeyringItemName) async throws -> Secret? {
         let run = try await Self.run(["find-generic-password", "-s", item.service, "-a", item.account, "-w"],
-                                     input: nil, timeout: timeout)
+                                     input: nil, timeout: timeout, executable: executable)
         switch MacKeychainOutput.decode(status: run.status, stdout: run.stdout, stderr: run.stderr) {
         case .value(let secret): return secret
         case .notFound: return nil
@@ -32,7 +35,7 @@ public struct MacKeychain: Keyring {
             return ["add-generic-password", "-U", "-s", item.service, "-a", item.account, "-l", label, "-w", encoded]
                 .map(Self.shellQuoted).joined(separator: " ") + "\n"
         }
-        let run = try await Self.run(["-i"], input: command, timeout: timeout)
+        let run = try await Self.run(["-i"], input: command, timeout: timeout, executable: executable)
         if case .failure(let failure) = MacKeychainOutput.decode(status: run.status, stdout: "", stderr: run.stderr) {
             throw failure
         }
