@@ -92,7 +92,7 @@ public struct CredentialResolver: Sendable {
                     values = AtlasCLIConfig.KeyringValues(state: .unavailable(why))
                     break lookups
                 }
-                throw AtlasError.credentials("\(failure.description) (Reading \(item) for \(config.describe(profile: name)); the variables are \(context.variables.suggestion).)")
+                throw AtlasError.credentials("Reading \(item) for \(config.describe(profile: name)): \(failure.description) The variables: \(context.variables.suggestion).")
             }
         }
         return try finish(context, keyring: values)
