@@ -21,6 +21,15 @@ struct SecretServiceKeyringTests {
         #expect(privateKey?.withValue { $0 } == "ffff-0000-é")
     }
 
+    @Test("the bus on a Linux abstract socket (unix:abstract=) works the same", KeyringHarness.required)
+    func abstractSocket() async throws {
+        let harness = try KeyringHarness(abstract: true)
+        defer { harness.stop() }
+        #expect(harness.environment["DBUS_SESSION_BUS_ADDRESS"]?.hasPrefix("unix:abstract=") == true)
+        try harness.store(service: "atlascli_test", account: "public_api_key", value: "abstract-value")
+        #expect(try await SecretServiceKeyring(environment: harness.environment).read(Self.item)?.withValue { $0 } == "abstract-value")
+    }
+
     @Test("a missing item is nil, not an error; so is another profile's item", KeyringHarness.required)
     func missing() async throws {
         let harness = try KeyringHarness()

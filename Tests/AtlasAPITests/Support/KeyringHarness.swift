@@ -23,11 +23,13 @@ final class KeyringHarness: @unchecked Sendable {
 
     let directory: URL
     let busPath: String
+    /// Where the bus listens: the socket file, or a Linux abstract name.
+    let address: DBusSocketAddress
     private var processes: [Process] = []
 
     /// The environment a client of this bus gets.
     var environment: [String: String] {
-        ["DBUS_SESSION_BUS_ADDRESS": "unix:path=\(busPath)", "HOME": directory.appendingPathComponent("home").path,
+        ["DBUS_SESSION_BUS_ADDRESS": address.description, "HOME": directory.appendingPathComponent("home").path,
          "XDG_RUNTIME_DIR": directory.appendingPathComponent("run").path,
          "XDG_DATA_HOME": directory.appendingPathComponent("home/.local/share").path,
          "PATH": "/usr/bin:/bin"]
@@ -37,11 +39,14 @@ final class KeyringHarness: @unchecked Sendable {
         var description: String
     }
 
-    /// - Parameter keyring: false starts the bus alone (no Secret Service on it).
-    init(keyring: Bool = true) throws {
+    /// - Parameters:
+    ///   - keyring: false starts the bus alone (no Secret Service on it).
+    ///   - abstract: listen on a Linux abstract socket instead of a socket file.
+    init(keyring: Bool = true, abstract: Bool = false) throws {
         // Short: a Unix socket path may not exceed 107 bytes.
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("akr-\(UUID().uuidString.prefix(8))")
         busPath = directory.appendingPathComponent("bus").path
+        address = abstract ? .abstract(busPath) : .path(busPath)
         let manager = FileManager.default
         for folder in ["home", "run"] {
             try manager.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true,
@@ -53,7 +58,7 @@ final class KeyringHarness: @unchecked Sendable {
          "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
         <busconfig>
           <type>session</type>
-          <listen>unix:path=\(busPath)</listen>
+          <listen>\(address)</listen>
           <auth>EXTERNAL</auth>
           <policy context="default">
             <allow send_destination="*" eavesdrop="true"/>
@@ -64,7 +69,7 @@ final class KeyringHarness: @unchecked Sendable {
         """.write(to: config, atomically: true, encoding: .utf8)
         do {
             try start("/usr/bin/dbus-daemon", ["--config-file=\(config.path)", "--nofork"])
-            try waitFor("the bus socket") { FileManager.default.fileExists(atPath: self.busPath) && self.connects() }
+            try waitFor("the bus socket") { self.connects() }
             if keyring {
                 try start("/usr/bin/gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], input: "harness")
                 try waitFor("gnome-keyring's unlocked login collection") { self.loginCollectionIsReady() }
@@ -105,7 +110,7 @@ final class KeyringHarness: @unchecked Sendable {
     /// Locks the login collection over D-Bus (`Service.Lock` needs no prompt in
     /// gnome-keyring; `secret-tool lock` crashes or hangs on this version).
     func lockLoginCollection() throws {
-        let connection = try DBusConnection(address: .path(busPath), uid: UInt32(getuid()), timeout: 5)
+        let connection = try DBusConnection(address: address, uid: UInt32(getuid()), timeout: 5)
         defer { connection.close() }
         let reply = try connection.call(destination: SecretServiceCalls.destination, path: SecretServiceCalls.servicePath,
                                         interface: SecretServiceCalls.serviceInterface, member: "Lock",
@@ -165,12 +170,12 @@ final class KeyringHarness: @unchecked Sendable {
     }
 
     private func connects() -> Bool {
-        (try? DBusConnection(address: .path(busPath), uid: UInt32(getuid()), timeout: 2))?.close() != nil
+        (try? DBusConnection(address: address, uid: UInt32(getuid()), timeout: 2))?.close() != nil
     }
 
     /// gnome-keyring owns its name before it has made the login collection; wait for that.
     private func loginCollectionIsReady() -> Bool {
-        guard let connection = try? DBusConnection(address: .path(busPath), uid: UInt32(getuid()), timeout: 2) else { return false }
+        guard let connection = try? DBusConnection(address: address, uid: UInt32(getuid()), timeout: 2) else { return false }
         defer { connection.close() }
         guard let owned = try? connection.call(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
                                                interface: "org.freedesktop.DBus", member: "NameHasOwner",
