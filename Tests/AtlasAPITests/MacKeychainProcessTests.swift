@@ -66,7 +66,8 @@ struct MacKeychainProcessTests {
         await #expect(throws: KeyringFailure.timedOut(seconds: 0.5)) {
             try await keyring.read(.atlasCLI(profile: "p", property: "public_api_key"))
         }
-        #expect(clock.now - started < .seconds(5))
+        // The stand-in sleeps 30 s; generous for a loaded 2-core run.
+        #expect(clock.now - started < .seconds(20))
     }
 
     @Test("no security binary: no keyring")
