@@ -7,7 +7,8 @@ import Testing
 /// exit status 44, stdin for writes, and the timeout.
 @Suite("macOS keychain through a stand-in for security")
 struct MacKeychainProcessTests {
-    /// A script in a fresh folder; `body` is its shell text. Returns its path.
+    /// A script in a fresh folder; `body` is its shell text. Returns its path; `remove`
+    /// deletes the folder.
     static func standIn(_ body: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -17,6 +18,10 @@ struct MacKeychainProcessTests {
         return path
     }
 
+    static func remove(_ script: String) {
+        try? FileManager.default.removeItem(atPath: (script as NSString).deletingLastPathComponent)
+    }
+
     @Test("read passes -s service -a account -w and decodes go-keyring's base64 prefix")
     func read() async throws {
         // Echoes its arguments to a file beside it, prints a recorded value.
@@ -24,6 +29,7 @@ struct MacKeychainProcessTests {
             printf '%s\\n' "$@" > "$(dirname "$0")/args"
             printf 'go-keyring-base64:%s\\n' "$(printf 's3cr3t' | base64)"
             """)
+        defer { Self.remove(script) }
         let keyring = MacKeychain(executable: script)
         let value = try await keyring.read(.atlasCLI(profile: "work", property: "client_secret"))
         #expect(value?.withValue { $0 } == "s3cr3t")
@@ -33,9 +39,12 @@ struct MacKeychainProcessTests {
 
     @Test("status 44 is a missing item; another failure is one line without output")
     func statuses() async throws {
-        let missing = MacKeychain(executable: try Self.standIn("echo 'security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.' >&2; exit 44"))
+        let missingScript = try Self.standIn("echo 'security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.' >&2; exit 44")
+        let failingScript = try Self.standIn("echo boom >&2; exit 51")
+        defer { Self.remove(missingScript); Self.remove(failingScript) }
+        let missing = MacKeychain(executable: missingScript)
         #expect(try await missing.read(.atlasCLI(profile: "p", property: "public_api_key")) == nil)
-        let failing = MacKeychain(executable: try Self.standIn("echo boom >&2; exit 51"))
+        let failing = MacKeychain(executable: failingScript)
         await #expect(throws: KeyringFailure.failed("`security find-generic-password` exited with status 51")) {
             try await failing.read(.atlasCLI(profile: "p", property: "public_api_key"))
         }
@@ -47,6 +56,7 @@ struct MacKeychainProcessTests {
             printf '%s\\n' "$@" > "$(dirname "$0")/args"
             cat > "$(dirname "$0")/stdin"
             """)
+        defer { Self.remove(script) }
         try await MacKeychain(executable: script).write(.atlasCLI(profile: "p", property: "access_token"), value: Secret("it's-secret"), label: "L")
         let folder = (script as NSString).deletingLastPathComponent
         let arguments = try String(contentsOfFile: folder + "/args", encoding: .utf8)
@@ -60,7 +70,9 @@ struct MacKeychainProcessTests {
 
     @Test("a security that never returns is ended at the timeout")
     func timeout() async throws {
-        let keyring = MacKeychain(timeout: 0.5, executable: try Self.standIn("exec sleep 30"))
+        let script = try Self.standIn("exec sleep 30")
+        defer { Self.remove(script) }
+        let keyring = MacKeychain(timeout: 0.5, executable: script)
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(throws: KeyringFailure.timedOut(seconds: 0.5)) {
