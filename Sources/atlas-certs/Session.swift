@@ -13,9 +13,10 @@ struct Session {
     /// secret), profile.
     let cacheIdentity: CacheIdentity
 
-    /// Resolves credentials in the Atlas CLI's order and builds the client.
-    static func open(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Session {
-        let profile = try CredentialResolver.system(environment: environment).resolve(profile: options.profile)
+    /// Resolves credentials in the Atlas CLI's order (the OS keyring included) and builds the client.
+    static func open(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Session {
+        let profile = try await CredentialResolver.system(environment: environment)
+            .resolve(profile: options.profile, keyring: SystemKeyring.current(environment: environment))
         for warning in profile.warnings { Console.err("atlas-certs: warning: \(warning)") }
         guard let credentials = profile.credentials else {
             throw AtlasError(kind: .credentials, message: "No Atlas credentials found (\(profile.source)). Set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or run 'atlas auth login' / 'atlas config init'.")
@@ -23,6 +24,11 @@ struct Session {
         let baseURL = options.baseURL ?? profile.baseURL ?? AtlasClientConfiguration.defaultBaseURL
         if options.verbose {
             Console.err("atlas-certs: credentials: \(credentials.redactedSummary) from \(profile.source)")
+            // Where each credential and setting came from (names only, never a value), on one
+            // line under the same prefix, so scripts that skip the verbose lines still can.
+            if !profile.origins.isEmpty {
+                Console.err("atlas-certs: credentials: " + TerminalSafe.sanitize(profile.origins.map(\.description).joined(separator: "; ")))
+            }
             Console.err("atlas-certs: base URL \(TerminalSafe.sanitize(baseURL)), API \(options.resolvedAPIVersion.rawValue)")
         }
         return try open(baseURL: baseURL, credentials: credentials, options: options,
@@ -81,7 +87,7 @@ struct Session {
                            _ body: (Session) async throws -> Value) async throws -> Value {
         let session: Session
         do {
-            session = try open(options)
+            session = try await open(options)
         } catch {
             throw onFailure(error)
         }

@@ -56,7 +56,7 @@ struct CredentialResolverFileTests {
             """
         let error = try ResolverFixtures.credentialsError(ResolverFixtures.resolver(files: ResolverFixtures.configFile(text)))
         #expect(error.message.contains("the Atlas CLI keeps this profile's secrets in the OS keyring"), "\(error.message)")
-        #expect(error.message.contains("which atlas-certs does not read"))
+        #expect(error.message.contains("which was not consulted"))
         #expect(error.message.contains(#"profile "default" in /home/u/.config/atlascli/config.toml"#))
         for variable in variables {
             #expect(error.message.contains(variable), "\(error.message)")

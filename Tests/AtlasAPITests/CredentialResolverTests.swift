@@ -58,23 +58,24 @@ enum ResolverFixtures {
 
 @Suite("Credential resolution: the Atlas CLI's order")
 struct CredentialResolverTests {
-    @Test("--profile beats the environment, whose variables are then named as ignored")
-    func flagBeatsEnvironment() throws {
+    @Test("the environment's credentials beat even a --profile'd profile, whose settings fill the rest (as the CLI)")
+    func environmentBeatsNamedProfile() throws {
         let resolved = try ResolverFixtures.resolver(ResolverFixtures.envAPIKey, files: ResolverFixtures.configFile(ResolverFixtures.twoProfiles)).resolve(profile: "work")
-        #expect(resolved.credentials == .serviceAccount(clientID: "mdb_sa_id_fileclient", clientSecret: Secret(ResolverSecrets.clientSecret)))
+        #expect(resolved.credentials == .apiKey(publicKey: "envpublic", privateKey: Secret(ResolverSecrets.envPrivateKey)))
         #expect(resolved.orgID == "aaaaaaaaaaaaaaaaaaaaaaaa")
-        #expect(resolved.source == #"profile "work" in /home/u/.config/atlascli/config.toml"#)
-        #expect(resolved.warnings == ["--profile work was given, so MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY are ignored."])
+        #expect(resolved.source == #"environment: MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY; org_id from profile "work" in /home/u/.config/atlascli/config.toml"#)
+        #expect(resolved.warnings.isEmpty)
     }
 
-    @Test("the environment beats the config file")
+    @Test("the environment beats the config file, setting by setting")
     func environmentBeatsFile() throws {
         let environment = ResolverFixtures.envServiceAccount.merging(["MONGODB_ATLAS_PROJECT_ID": "envproject"]) { $1 }
         let resolved = try ResolverFixtures.resolver(environment, files: ResolverFixtures.configFile(ResolverFixtures.twoProfiles)).resolve(profile: nil)
         #expect(resolved.credentials == .serviceAccount(clientID: "mdb_sa_id_envclient", clientSecret: Secret(ResolverSecrets.envClientSecret)))
         #expect(resolved.projectID == "envproject")
-        #expect(resolved.orgID == nil)
-        #expect(resolved.source == "environment: MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET, MONGODB_ATLAS_PROJECT_ID")
+        // The profile's own org ID is still used, as the CLI's GetHierarchicalValue does.
+        #expect(resolved.orgID == "5dd5aaef7a3e5a6c5bd12de4")
+        #expect(resolved.source == #"environment: MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET, MONGODB_ATLAS_PROJECT_ID; org_id from profile "default" in /home/u/.config/atlascli/config.toml"#)
         #expect(resolved.warnings.isEmpty)
     }
 

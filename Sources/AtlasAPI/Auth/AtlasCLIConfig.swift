@@ -93,9 +93,13 @@ struct AtlasCLIConfig: Sendable, Equatable {
         return profiles[lowered] != nil ? lowered : nil
     }
 
-    /// How the CLI picks a profile without `--profile`: a top-level `profile` setting, else
-    /// the only profile, else `default`.
-    var implicitProfile: (name: String, reason: String) {
+    /// How the CLI picks a profile without `--profile` (mongodb-atlas-cli `InitProfile`):
+    /// the `profile` setting, which viper reads from `MONGODB_ATLAS_PROFILE` before the
+    /// file's top-level key, else the only profile, else `default`.
+    func implicitProfile(environmentVariable: (name: String, value: String)? = nil) -> (name: String, reason: String) {
+        if let variable = environmentVariable, !variable.value.isEmpty {
+            return (variable.value, variable.name)
+        }
         if let chosen = globals["profile"], !chosen.isEmpty {
             return (chosen, "the top-level profile setting")
         }

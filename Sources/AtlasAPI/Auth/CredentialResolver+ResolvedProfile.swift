@@ -15,15 +15,46 @@ public struct ResolvedProfile: Sendable, Equatable {
     public var source: String
     /// One line each, e.g. a config file other users can read, or ignored variables.
     public var warnings: [String]
+    /// Where each credential and setting came from, for `--verbose`; never a value.
+    public var origins: [SettingOrigin]
 
     public init(credentials: Credentials?, orgID: String? = nil, projectID: String? = nil, baseURL: String? = nil,
-                source: String, warnings: [String] = []) {
+                source: String, warnings: [String] = [], origins: [SettingOrigin] = []) {
         self.credentials = credentials
         self.orgID = orgID
         self.projectID = projectID
         self.baseURL = baseURL
         self.source = source
         self.warnings = warnings
+        self.origins = origins
+    }
+}
+
+/// Where one credential or setting was found: a variable, the config file, or the OS
+/// keyring. Names only, so it is safe to print.
+public struct SettingOrigin: Sendable, Equatable, CustomStringConvertible {
+    public enum Place: Sendable, Equatable {
+        case environment(variable: String)
+        case configFile(path: String, profile: String)
+        case keyring(service: String)
+    }
+
+    /// The CLI's property name: `public_api_key`, `org_id`, `ops_manager_url`, …
+    public var property: String
+    public var place: Place
+
+    public init(property: String, place: Place) {
+        self.property = property
+        self.place = place
+    }
+
+    /// `public_api_key from the OS keyring (service atlascli_default)`.
+    public var description: String {
+        switch place {
+        case .environment(let variable): "\(property) from the environment (\(variable))"
+        case .configFile(let path, let profile): "\(property) from the config file \(path) (profile \"\(profile)\")"
+        case .keyring(let service): "\(property) from the OS keyring (service \(service), account \(property))"
+        }
     }
 }
 

@@ -32,7 +32,7 @@ public enum KeyringFailure: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unavailable(let why): "The OS keyring is not available (\(why)); set the credentials in the environment instead."
-        case .locked(let which): "The OS keyring (\(which)) is locked; unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock`) and try again."
+        case .locked(let which): "The OS keyring is locked (\(which)): unlock it (e.g. log in to the desktop) or set the environment variables."
         case .timedOut(let seconds): "The OS keyring did not answer within \(seconds) s; check the keyring daemon, or set the credentials in the environment instead."
         case .failed(let why): "The OS keyring failed: \(why)."
         }
@@ -45,4 +45,16 @@ public enum KeyringFailure: Error, Sendable, Equatable, CustomStringConvertible 
 public protocol Keyring: Sendable {
     func read(_ item: KeyringItemName) async throws -> Secret?
     func write(_ item: KeyringItemName, value: Secret, label: String) async throws
+}
+
+/// The keyring the Atlas CLI uses on this platform: the macOS Keychain through
+/// `/usr/bin/security`, elsewhere the freedesktop Secret Service on the session D-Bus.
+public enum SystemKeyring {
+    public static func current(environment: [String: String]) -> any Keyring {
+        #if os(macOS)
+        MacKeychain()
+        #else
+        SecretServiceKeyring(environment: environment)
+        #endif
+    }
 }
