@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -123,5 +124,40 @@ enum CacheDirectory {
     static func octal(_ mode: mode_t) -> String {
         let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension CacheDirectory {
+    /// Writes `data` to a private (0600, `O_EXCL`) temporary file in the verified
+    /// directory and renames it over `fileName`, so a reader sees the old file or the new
+    /// one, never half of one. The one home of the cache's and the history's writes.
+    static func replaceAtomically(_ fileName: String, with data: Data, temporaryPrefix: String, in directoryFD: Int32,
+                                  path: String) throws(MetadataCacheError) {
+        let temporary: String
+        let fd: Int32
+        do {
+            (temporary, fd) = try PrivateFile.createTemporary(directoryFD: directoryFD, prefix: temporaryPrefix)
+        } catch {
+            throw MetadataCacheError(path: path, failure: error)
+        }
+        var failure: MetadataCacheError?
+        do {
+            try PrivateFile.fill(fd, with: data)
+        } catch {
+            failure = MetadataCacheError(path: path, failure: error)
+        }
+        if close(fd) != 0, failure == nil {
+            failure = MetadataCacheError(path: path, operation: "write", errno: errno)
+        }
+        if failure == nil, renameat(directoryFD, temporary, directoryFD, fileName) != 0 {
+            let code = errno
+            failure = code == EISDIR
+                ? MetadataCacheError(path: path, message: "Cannot save \(path): it is a directory.")
+                : MetadataCacheError(path: path, operation: "replace", errno: code)
+        }
+        if let failure {
+            unlinkat(directoryFD, temporary, 0)
+            throw failure
+        }
     }
 }

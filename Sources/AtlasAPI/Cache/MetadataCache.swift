@@ -257,43 +257,13 @@ public struct MetadataCache: Sendable {
         }
         let directoryFD = try CacheDirectory.create(directory)
         defer { close(directoryFD) }
-        try writeAtomically(data, in: directoryFD)
+        try CacheDirectory.replaceAtomically(identity.fileName, with: data, temporaryPrefix: temporaryPrefix, in: directoryFD, path: path)
         _ = fsync(directoryFD)
         removeStaleTemporaryFiles(in: directoryFD, now: Date())
     }
 
     /// The prefix of this identity's temporary files: `.metadata-….json.`
     private var temporaryPrefix: String { "." + identity.fileName + "." }
-
-    /// Writes a temporary file in the verified directory and renames it over the cache file.
-    private func writeAtomically(_ data: Data, in directoryFD: Int32) throws(MetadataCacheError) {
-        let temporary: String
-        let fd: Int32
-        do {
-            (temporary, fd) = try PrivateFile.createTemporary(directoryFD: directoryFD, prefix: temporaryPrefix)
-        } catch {
-            throw MetadataCacheError(path: path, failure: error)
-        }
-        var failure: MetadataCacheError?
-        do {
-            try PrivateFile.fill(fd, with: data)
-        } catch {
-            failure = MetadataCacheError(path: path, failure: error)
-        }
-        if close(fd) != 0, failure == nil {
-            failure = MetadataCacheError(path: path, operation: "write", errno: errno)
-        }
-        if failure == nil, renameat(directoryFD, temporary, directoryFD, identity.fileName) != 0 {
-            let code = errno
-            failure = code == EISDIR
-                ? MetadataCacheError(path: path, message: "Cannot save the metadata cache: \(path) is a directory.")
-                : MetadataCacheError(path: path, operation: "replace", errno: code)
-        }
-        if let failure {
-            unlinkat(directoryFD, temporary, 0)
-            throw failure
-        }
-    }
 
     /// Removes this identity's temporary files older than `staleTemporaryAge`: what a
     /// process killed in the middle of `save` left. Younger ones may be another instance's

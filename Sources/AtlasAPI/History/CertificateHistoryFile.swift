@@ -56,27 +56,7 @@ public struct CertificateHistoryFile: Sendable {
         }
         let directoryFD = try CacheDirectory.create(directory)
         defer { close(directoryFD) }
-        let temporary: String
-        let fd: Int32
-        do {
-            (temporary, fd) = try PrivateFile.createTemporary(directoryFD: directoryFD, prefix: "." + fileName + ".")
-        } catch {
-            throw MetadataCacheError(path: path, failure: error)
-        }
-        var failure: MetadataCacheError?
-        do {
-            try PrivateFile.fill(fd, with: data)
-        } catch {
-            failure = MetadataCacheError(path: path, failure: error)
-        }
-        if close(fd) != 0, failure == nil { failure = MetadataCacheError(path: path, operation: "write", errno: errno) }
-        if failure == nil, renameat(directoryFD, temporary, directoryFD, fileName) != 0 {
-            failure = MetadataCacheError(path: path, operation: "replace", errno: errno)
-        }
-        if let failure {
-            unlinkat(directoryFD, temporary, 0)
-            throw failure
-        }
+        try CacheDirectory.replaceAtomically(fileName, with: data, temporaryPrefix: "." + fileName + ".", in: directoryFD, path: path)
         _ = fsync(directoryFD)
     }
 }

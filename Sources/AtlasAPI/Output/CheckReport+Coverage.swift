@@ -207,10 +207,7 @@ extension CheckReport {
             projectsScanned: projectsScanned,
             warningSeconds: CertificateReport.wholeSeconds(policy.warning), criticalSeconds: CertificateReport.wholeSeconds(policy.critical),
             attention: attention,
-            failures: failures.map {
-                Failure(projectId: $0.projectID, projectName: $0.projectName, username: $0.username,
-                        status: $0.error.status, errorCode: $0.error.errorCode, message: $0.error.message)
-            })
+            failures: failureRecords)
         return CertificateReport.encodeSafely(document, pretty: true) + "\n"
     }
 }

@@ -157,10 +157,15 @@ public struct CheckReport: Sendable {
             warningSeconds: CertificateReport.wholeSeconds(policy.warning), criticalSeconds: CertificateReport.wholeSeconds(policy.critical),
             soonest: soonest.map(report.record),
             attention: rows.filter { status(of: $0) != .ok }.map(report.record),
-            failures: failures.map {
-                Failure(projectId: $0.projectID, projectName: $0.projectName, username: $0.username,
-                        status: $0.error.status, errorCode: $0.error.errorCode, message: $0.error.message)
-            })
+            failures: failureRecords)
         return CertificateReport.encodeSafely(document, pretty: true) + "\n"
+    }
+
+    /// What could not be read, as the JSON documents list it.
+    var failureRecords: [Failure] {
+        failures.map {
+            Failure(projectId: $0.projectID, projectName: $0.projectName, username: $0.username,
+                    status: $0.error.status, errorCode: $0.error.errorCode, message: $0.error.message)
+        }
     }
 }
