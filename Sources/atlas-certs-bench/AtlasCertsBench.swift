@@ -46,6 +46,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
                 case .sort: report.add(TableBench.sort(configuration))
                 case .filter: report.add(TableBench.filter(configuration))
                 case .render: report.add(RenderBench.run(configuration))
+                case .stream: report.add(StreamBench.run(configuration))
                 case .terminal: report.add(try await TerminalBench.run(configuration, binary: atlasCerts))
                 case .memory: report.add(try MemoryBench.run(configuration))
                 case .exporter: report.add(try await ExporterBench.run(configuration))
@@ -62,7 +63,7 @@ struct AtlasCertsBench: AsyncParsableCommand {
 
 /// The parts of the benchmark, in the order they run and print.
 enum Section: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case peer, scan, decode, sort, filter, render, terminal, memory, exporter
+    case peer, scan, decode, sort, filter, render, stream, terminal, memory, exporter
 }
 
 /// Progress lines on stderr, so stdout is only the table.

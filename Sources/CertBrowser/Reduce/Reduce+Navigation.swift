@@ -57,6 +57,7 @@ extension State {
         certificatesTable = nil
         let context = context(now)
         fleetTable = Table(rows: fleetRows(), sort: TableSort(column: .expires), context: context)
+        fleetTableSource = FleetTableSource(self)
         message = nil
         let everythingLoaded = projectsLoad.lastLoaded != nil && pending.isEmpty
             && projects.allSatisfy { users[$0.id] != nil }

@@ -132,6 +132,23 @@ extension State {
         return rows
     }
 
+    /// The rows of the users whose certificates arrived since the fleet table was built,
+    /// or nil when anything else changed (a user's certificates reloaded, projects
+    /// renamed or gone): then the table is built again.
+    func fleetRowsAdded() -> [FleetRow]? {
+        guard let source = fleetTableSource, source.projects == projects else { return nil }
+        let current = certificates
+        guard current.count >= source.certificates.count else { return nil }
+        for (user, known) in source.certificates where current[user] != known { return nil }
+        let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var rows: [FleetRow] = []
+        for (user, list) in current where source.certificates[user] == nil {
+            let projectName = names[user.projectID] ?? user.projectID
+            for certificate in list { rows.append(FleetRow(certificate: certificate, user: user, projectName: projectName)) }
+        }
+        return rows
+    }
+
     /// The project whose users table is open, if any.
     var openProjectID: String? {
         for screen in stack {
@@ -167,8 +184,27 @@ extension State {
             certificatesTable?.setRows(rows, context: context)
         }
         if fleetTable != nil {
-            let rows = fleetRows()
-            fleetTable?.setRows(rows, context: context)
+            // A scan's results add users; rows of users already shown change only on a
+            // refresh. Inserting the new users' rows keeps a key press answered while a
+            // large scan streams in.
+            if let added = fleetRowsAdded() {
+                fleetTable?.insertRows(added, context: context)
+            } else {
+                let rows = fleetRows()
+                fleetTable?.setRows(rows, context: context)
+            }
+            fleetTableSource = FleetTableSource(self)
         }
+    }
+}
+
+/// What the all-certificates table was built from (shared storage, not a copy).
+struct FleetTableSource: Sendable, Equatable {
+    var certificates: [UserKey: [Certificate]]
+    var projects: [Project]
+
+    init(_ state: State) {
+        certificates = state.certificates
+        projects = state.projects
     }
 }

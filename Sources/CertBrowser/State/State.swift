@@ -41,6 +41,9 @@ public struct State: Sendable, Equatable {
     public internal(set) var certificatesTable: Table<CertificateTableRow>?
     /// The all-certificates view, while it is open.
     public internal(set) var fleetTable: Table<FleetRow>?
+    /// What `fleetTable` was last built from, so that results that only add users are
+    /// inserted rather than rebuilt (`Table.insertRows`).
+    var fleetTableSource: FleetTableSource?
     /// When the data shown was saved, while it comes from the disk cache (shown as
     /// CACHED with its age until the refresh after start has finished).
     public internal(set) var cachedAt: Date?

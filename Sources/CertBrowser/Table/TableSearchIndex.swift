@@ -73,6 +73,28 @@ struct TableSearchIndex<Row: TableRowModel>: Sendable {
         }
     }
 
+    /// Where a row of a merged table comes from: a row this index holds, or one of another's.
+    enum Source: Sendable {
+        case held(Int)
+        case added(Int)
+    }
+
+    /// This index and `other`'s, merged row by row as `plan` says; the static columns'
+    /// widths are the wider of the two. The time-dependent text is worked out again when
+    /// a filter next needs it.
+    func merging(_ other: TableSearchIndex, plan: [Source]) -> TableSearchIndex {
+        var merged = TableSearchIndex()
+        merged.haystacks.reserveCapacity(plan.count)
+        for source in plan {
+            switch source {
+            case .held(let index): merged.haystacks.append(haystacks[index])
+            case .added(let index): merged.haystacks.append(other.haystacks[index])
+            }
+        }
+        merged.contentWidths = contentWidths.merging(other.contentWidths) { max($0, $1) }
+        return merged
+    }
+
     /// Brings the time-dependent columns' text up to the minute of `context.now`.
     /// - Returns: true when it changed since the last call (a filter narrowed before may
     ///   no longer hold).
