@@ -150,9 +150,10 @@ struct SecretServiceAbsentTests {
         let elapsed = clock.now - started
         #expect(failure == .timedOut(seconds: 0.5))
         #expect(elapsed >= .milliseconds(450))
-        // Generous: a full parallel run on 2 shared cores measured 6 s for this 0.5 s timeout
-        // (waiting for threads); without the timeout it would never end (the bus never answers).
-        #expect(elapsed < .seconds(20), "took \(elapsed)")
+        // No upper bound on the wall clock here: on a loaded 2-core run the test task itself
+        // waited over 20 s for a thread. Without the timeout this call would never return
+        // (the bus never answers), and `.timedOut` says it was the timeout that ended it;
+        // the next test measures the deadline inside the blocking call.
         #expect(failure?.description.contains("did not answer within 0.5 s") == true)
         withExtendedLifetime(silent) {}
     }
