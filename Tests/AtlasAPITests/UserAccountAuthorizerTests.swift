@@ -157,8 +157,9 @@ struct UserAccountAuthorizerTests {
             let newAccess = try #require(access)
             let newRefresh = try #require(refresh)
             #expect(newAccess != start.accessToken && newRefresh != start.refreshToken)
+            // Only the two values change (a literal '…' string becomes a basic "…" one).
             #expect(written == original.replacingOccurrences(of: start.accessToken, with: newAccess)
-                .replacingOccurrences(of: start.refreshToken, with: newRefresh))
+                .replacingOccurrences(of: "'\(start.refreshToken)'", with: "\"\(newRefresh)\""))
             #expect(Self.mode(setup.configPath) == 0o600)
             #expect(try FileManager.default.contentsOfDirectory(atPath: setup.directory + "/atlascli") == ["config.toml"])
             #expect(!setup.simulator.acceptsRefreshToken(start.refreshToken))
@@ -242,21 +243,23 @@ struct UserAccountAuthorizerTests {
             }
             let before = try String(contentsOfFile: setup.configPath, encoding: .utf8)
             let (client, authorizer) = setup.client(login)
-            let error = try #require(await #expect(throws: AtlasError.self) { try await client.organizations() })
+            let thrownerror = await #expect(throws: AtlasError.self) { try await client.organizations() }
+            let error = try #require(thrownerror)
             #expect(error.message.contains("atlas auth login"), "\(error.message)")
             #expect(error.message.contains("was not refreshed"), "\(error.message)")
             #expect(!error.message.contains("\n"))
             // Tried once per run: a second call fails the same way without a refresh.
-            let again = try #require(await #expect(throws: AtlasError.self) { try await client.organizations() })
+            let thrownagain = await #expect(throws: AtlasError.self) { try await client.organizations() }
+            let again = try #require(thrownagain)
             #expect(again.message == error.message)
             #expect(setup.simulator.requestCount(.deviceToken) == 0)
             #expect(setup.simulator.requestLog.isEmpty)
             #expect(await authorizer.refreshCount == 0)
             #expect(setup.simulator.acceptsRefreshToken(start.refreshToken))
             #expect(try String(contentsOfFile: setup.configPath, encoding: .utf8) == before)
-            for text in Self.renderings(error) {
+            for rendered in Self.renderings(error) {
                 for token in [start.accessToken, start.refreshToken] + [other].compactMap({ $0 }) {
-                    #expect(!text.contains(token))
+                    #expect(!rendered.contains(token))
                 }
             }
         }
@@ -274,7 +277,8 @@ struct UserAccountAuthorizerTests {
                 .refresh(Secret(start.refreshToken), with: setup.transport)
             let before = try String(contentsOfFile: setup.configPath, encoding: .utf8)
             let (client, _) = setup.client(login)
-            let error = try #require(await #expect(throws: AtlasError.self) { try await client.organizations() })
+            let thrownerror = await #expect(throws: AtlasError.self) { try await client.organizations() }
+            let error = try #require(thrownerror)
             #expect(error.kind == .unauthorized)
             #expect(error.errorCode == "INVALID_REFRESH_TOKEN")
             #expect(error.message.contains("run `atlas auth login`"), "\(error.message)")
@@ -341,7 +345,8 @@ struct UserAccountRefreshRequestTests {
         let authorizer = UserAccountAuthorizer(login: login, baseURL: "http://127.0.0.1:9/", transport: transport, keyring: nil, now: { now })
         let client = AtlasClient(configuration: AtlasClientConfiguration(baseURL: "http://127.0.0.1:9", apiVersion: .v2, retry: RetryPolicy(sleep: { _ in })),
                                  transport: transport, authorizer: authorizer)
-        let error = try #require(await #expect(throws: AtlasError.self) { try await client.organizations() })
+        let thrownerror = await #expect(throws: AtlasError.self) { try await client.organizations() }
+        let error = try #require(thrownerror)
         #expect(error.message.contains("just-refreshed") && error.message.contains("run `atlas auth login`"), "\(error.message)")
 
         let requests = await transport.requests

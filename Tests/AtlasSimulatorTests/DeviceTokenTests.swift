@@ -86,7 +86,7 @@ struct DeviceTokenTests {
             // Like every path, a wrong method without credentials is challenged first.
             let get = try await harness.raw("GET", Self.path)
             #expect(get.status == 401)
-            #expect(harness.simulator.requestLog.last?.route == .other)
+            #expect(harness.simulator.requestLog.last?.route == .challenge)
             #expect(harness.simulator.acceptsRefreshToken(login.refreshToken))
         }
     }

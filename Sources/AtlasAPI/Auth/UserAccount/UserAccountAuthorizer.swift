@@ -50,7 +50,7 @@ public actor UserAccountAuthorizer: RequestAuthorizer, CustomStringConvertible {
         var base = Substring(baseURL)
         while base.hasSuffix("/") { base = base.dropLast() }
         self.login = login
-        self.endpoint = UserAccountTokenEndpoint(clientID: login.clientID, url: base + UserAccountTokenEndpoint.path, timeout: .seconds(30))
+        self.endpoint = UserAccountTokenEndpoint(clientID: login.clientID, url: String(base) + UserAccountTokenEndpoint.path, timeout: .seconds(30))
         self.transport = transport
         self.keyring = keyring
         self.now = now
@@ -106,7 +106,7 @@ public actor UserAccountAuthorizer: RequestAuthorizer, CustomStringConvertible {
             return try AccessTokenExpiry.needsRefresh(token, now: now(), margin: Self.refreshMargin)
         } catch {
             // The CLI cannot use such a token either (atlas-cli-core `Token` fails on it).
-            throw AtlasError.credentials("The browser login of profile \"\(login.profile)\" in \(login.store) is unusable: \(error.description); \(UserAccountTokenEndpoint.advice)")
+            throw AtlasError.credentials("The browser login of profile \"\(login.profile)\" in \(login.store) is unusable: \(String(describing: error)); \(UserAccountTokenEndpoint.advice)")
         }
     }
 
@@ -142,7 +142,7 @@ public actor UserAccountAuthorizer: RequestAuthorizer, CustomStringConvertible {
             do {
                 snapshot = try ConfigTokenWriteBack.check(path, profile: login.profile)
             } catch {
-                throw refusal(error.description)
+                throw refusal(String(describing: error))
             }
             let stored = (try? AtlasCLIConfig.parse(snapshot.text, path: path))?.profiles[login.profile]?["refresh_token"]
             guard let stored, current.refreshToken.withValue({ $0 == stored }) else {
@@ -174,7 +174,7 @@ public actor UserAccountAuthorizer: RequestAuthorizer, CustomStringConvertible {
                 try ConfigTokenWriteBack.write(path, snapshot: snapshot, profile: login.profile,
                                                accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
             } catch {
-                throw notSaved(error.description)
+                throw notSaved(String(describing: error))
             }
         case .keyring(let keyring, let service):
             // The refresh token last: a reader that sees it new also sees the new access token.
