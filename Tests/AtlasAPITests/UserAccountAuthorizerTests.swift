@@ -366,3 +366,51 @@ struct UserAccountRefreshRequestTests {
         }
     }
 }
+
+/// The acceptance case with the real Secret Service: tokens stored as go-keyring stores
+/// them in gnome-keyring over D-Bus, a v2 config.toml with no secrets.
+@Suite("Browser login: refresh and write-back through a real gnome-keyring")
+struct UserAccountKeyringEndToEndTests {
+    @Test("expired token in gnome-keyring: one refresh, both items replaced, the next run makes no refresh", KeyringHarness.required)
+    func gnomeKeyring() async throws {
+        let harness = try await KeyringHarness.start()
+        defer { harness.stop() }
+        try await UserAccountAuthorizerTests.withSetup { setup in
+            let start = setup.simulator.signInUser(accessTokenExpiresAt: UserAccountAuthorizerTests.now.addingTimeInterval(-30))
+            try await harness.stored(service: "atlascli_work", account: "access_token", value: start.accessToken)
+            try await harness.stored(service: "atlascli_work", account: "refresh_token", value: start.refreshToken)
+            let config = "version = 2\nprofile = \"work\"\n\n[work]\n  auth_type = \"user_account\"\n  org_id = \"5dd5aaef7a3e5a6c5bd12de4\"\n"
+            try setup.writeConfig(config)
+            let environment = harness.environment.merging(["XDG_CONFIG_HOME": setup.directory]) { $1 }
+            let keyring = SecretServiceKeyring(environment: environment)
+            let resolver = CredentialResolver.system(environment: environment)
+
+            let resolved = try await resolver.resolve(profile: nil, keyring: keyring)
+            guard case .userAccount(let login) = resolved.credentials else {
+                Issue.record("not a browser login")
+                return
+            }
+            #expect(login.store == .keyring(service: "atlascli_work"))
+            let (client, authorizer) = setup.client(login, keyring: keyring)
+            #expect(try await client.organizations().count == 1)
+            #expect(setup.simulator.requestCount(.deviceToken) == 1)
+            #expect(await authorizer.refreshCount == 1)
+            let newAccess = try #require(try await harness.lookedUp(service: "atlascli_work", account: "access_token"))
+            let newRefresh = try #require(try await harness.lookedUp(service: "atlascli_work", account: "refresh_token"))
+            #expect(newAccess != start.accessToken && newRefresh != start.refreshToken)
+            #expect(setup.simulator.acceptsRefreshToken(newRefresh))
+            #expect(try String(contentsOfFile: setup.configPath, encoding: .utf8) == config)
+
+            let again = try await resolver.resolve(profile: nil, keyring: keyring)
+            guard case .userAccount(let next) = again.credentials else {
+                Issue.record("not a browser login")
+                return
+            }
+            #expect(next.accessToken == Secret(newAccess))
+            let (second, _) = setup.client(next, keyring: keyring)
+            #expect(try await second.organizations().count == 1)
+            #expect(setup.simulator.requestCount(.deviceToken) == 1)
+            #expect(setup.simulator.requestCount(.orgs) == 2)
+        }
+    }
+}
