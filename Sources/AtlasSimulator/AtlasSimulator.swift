@@ -63,6 +63,21 @@ public final class AtlasSimulator: Sendable {
         processor.reset()
     }
 
+    // MARK: - Browser login
+
+    /// A browser login as `atlas auth login` leaves it: an access token (a JWT whose `exp`
+    /// is `accessTokenExpiresAt`, accepted as `Bearer` until then) and a refresh token that
+    /// works once at `POST /api/private/unauth/account/device/token`.
+    public func signInUser(accessTokenExpiresAt: Date) -> SimulatorUserLogin {
+        let (access, refresh) = processor.userTokens.issue(accessTokenExpiresAt: accessTokenExpiresAt)
+        return SimulatorUserLogin(accessToken: access, refreshToken: refresh)
+    }
+
+    /// Whether a refresh with `refreshToken` would still succeed (false once it was used).
+    public func acceptsRefreshToken(_ refreshToken: String) -> Bool {
+        processor.userTokens.isCurrentRefreshToken(refreshToken)
+    }
+
     // MARK: - Data
 
     /// The data as served now, including certificates created through the API.
@@ -72,4 +87,10 @@ public final class AtlasSimulator: Sendable {
     public var certificateAuthorityPEM: String {
         get throws { try processor.authority.certificatePEM }
     }
+}
+
+/// The two tokens of a simulated browser login.
+public struct SimulatorUserLogin: Sendable, Equatable {
+    public var accessToken: String
+    public var refreshToken: String
 }

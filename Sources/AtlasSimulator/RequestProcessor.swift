@@ -12,6 +12,7 @@ final class RequestProcessor: Sendable {
     let log = RequestLog()
     private let digest: DigestAuthenticator
     private let tokens: TokenIssuer
+    let userTokens: UserTokenIssuer
     private let faults: FaultInjector
     private let endpointSets = EndpointSetCounters()
     private let endpoints: AtlasEndpoints
@@ -27,6 +28,7 @@ final class RequestProcessor: Sendable {
         self.tokens = TokenIssuer(
             clientID: credentials.clientID, clientSecret: credentials.clientSecret,
             lifetime: configuration.tokenLifetime, requestsPerMinute: configuration.tokenRequestsPerMinute)
+        self.userTokens = UserTokenIssuer(lifetime: configuration.tokenLifetime)
         self.faults = FaultInjector(configuration.faults)
         self.endpoints = AtlasEndpoints(store: store, authority: authority)
     }
@@ -69,6 +71,11 @@ final class RequestProcessor: Sendable {
 
         if route == .token {
             let response = tokens.respond(to: request, now: now)
+            entry.authenticated = response.status == 200
+            return finish(response, entry: entry, now: now)
+        }
+        if route == .deviceToken {
+            let response = userTokens.respond(to: request, now: now)
             entry.authenticated = response.status == 200
             return finish(response, entry: entry, now: now)
         }
@@ -155,7 +162,9 @@ final class RequestProcessor: Sendable {
             case .rejected(let stale): return .rejected(stale: stale)
             }
         case "bearer":
-            return tokens.isValid(parts[1].drop { $0 == " " }, now: now) ? .accepted : .rejected(stale: false)
+            // A service-account token, or a browser login's access token before its `exp`.
+            let token = parts[1].drop { $0 == " " }
+            return tokens.isValid(token, now: now) || userTokens.isValid(token, now: now) ? .accepted : .rejected(stale: false)
         default:
             return .rejected(stale: false)
         }
@@ -177,7 +186,7 @@ final class RequestProcessor: Sendable {
                 response.setHeader("Ratelimit-Remaining", String(remaining))
             }
             if response.status >= 400 { response.setHeader("Vary", "Accept-Encoding") }
-            if entry.route != .token, Envelope.isRequested(SimulatorRequest.queryItems(entry.query)) {
+            if entry.route != .token, entry.route != .deviceToken, Envelope.isRequested(SimulatorRequest.queryItems(entry.query)) {
                 response = Envelope.wrap(response)
             }
             entry.status = response.status

@@ -52,6 +52,10 @@ struct Session {
         case .serviceAccount(let clientID, let clientSecret):
             authorizer = ServiceAccountAuthorizer(clientID: clientID, clientSecret: clientSecret,
                                                   tokenURL: configuration.baseURL + "/api/oauth/token", transport: transport)
+        case .userAccount(let login):
+            // Refreshed tokens go back where they came from, so `atlas` stays signed in too.
+            authorizer = UserAccountAuthorizer(login: login, baseURL: configuration.baseURL, transport: transport,
+                                               keyring: SystemKeyring.current(environment: environment))
         }
         let logger: (@Sendable (ClientEvent) -> Void)? = options.verbose ? { @Sendable event in Session.log(event) } : nil
         let client = AtlasClient(configuration: configuration, transport: transport, authorizer: authorizer, events: logger)

@@ -70,14 +70,22 @@ struct CredentialResolverFileTests {
         #expect(error.message.contains("MCLI_CLIENT_ID and MCLI_CLIENT_SECRET"))
     }
 
-    @Test("browser-login profiles are not supported, and the message says what to set")
+    @Test("a browser-login profile with its tokens in the file resolves to them, to be written back to the file")
     func userAccount() throws {
         let text = "[default]\nauth_type = \"user_account\"\naccess_token = \"tok\"\nrefresh_token = \"ref\"\n"
-        let error = try ResolverFixtures.credentialsError(ResolverFixtures.resolver(files: ResolverFixtures.configFile(text)))
-        #expect(error.message.contains("browser-login profiles"))
-        #expect(error.message.contains("MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET"))
-        #expect(error.message.contains("MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY"))
-        #expect(!error.message.contains("tok\"") && !error.message.contains("ref"))
+        let resolver = ResolverFixtures.resolver(files: ResolverFixtures.configFile(text))
+        let resolved = try resolver.resolve(profile: nil)
+        let expected = UserAccountLogin(profile: "default", accessToken: Secret("tok"), refreshToken: Secret("ref"),
+                                        store: .configFile(path: resolver.configFilePath))
+        #expect(resolved.credentials == .userAccount(expected))
+        #expect(resolved.origins.map(\.property).prefix(2) == ["access_token", "refresh_token"])
+        // Without auth_type, tokens and no keys are a browser login too (the CLI's v2 migration).
+        let inferred = try ResolverFixtures.resolver(files: ResolverFixtures.configFile("[default]\naccess_token = \"tok\"\nrefresh_token = \"ref\"\n")).resolve(profile: nil)
+        #expect(inferred.credentials == .userAccount(expected))
+        let missing = try ResolverFixtures.credentialsError(ResolverFixtures.resolver(files: ResolverFixtures.configFile("[default]\nauth_type = \"user_account\"\naccess_token = \"tok\"\n")))
+        #expect(missing.message.contains("no refresh_token"), "\(missing.message)")
+        #expect(missing.message.contains("atlas auth login"))
+        #expect(!missing.message.contains("tok\""))
     }
 
     @Test("half a pair in the file names the missing property")

@@ -155,15 +155,18 @@ struct CredentialResolverKeyringTests {
         #expect(keyring.reads.count == 1)
     }
 
-    @Test("browser-login tokens in the keyring: only the tokens are asked for, and the profile is still refused")
+    @Test("browser-login tokens in the keyring: only the tokens are asked for, and they are written back there")
     func userAccount() async throws {
         let keyring = FakeKeyring(profile: "default", ["access_token": "tokSECRET", "refresh_token": "refSECRET"])
-        let error = await #expect(throws: AtlasError.self) {
-            try await ResolverFixtures.resolver(files: KeyringFixtures.version2(authType: "user_account")).resolve(profile: nil, keyring: keyring)
-        }
-        #expect(error?.message.contains("browser-login") == true)
+        let resolved = try await ResolverFixtures.resolver(files: KeyringFixtures.version2(authType: "user_account")).resolve(profile: nil, keyring: keyring)
+        #expect(resolved.credentials == .userAccount(UserAccountLogin(
+            profile: "default", accessToken: Secret("tokSECRET"), refreshToken: Secret("refSECRET"), store: .keyring(service: "atlascli_default"))))
         #expect(keyring.reads.map(\.account) == ["access_token", "refresh_token"])
-        #expect(error.map { String(describing: $0) }.map { $0.contains("tokSECRET") || $0.contains("refSECRET") } == false)
+        var dumped = ""
+        dump(resolved, to: &dumped)
+        for output in [resolved.source, dumped, String(describing: resolved)] + resolved.origins.map(\.description) {
+            #expect(!output.contains("tokSECRET") && !output.contains("refSECRET"))
+        }
     }
 
     @Test("no secret from the keyring in any source, origin, warning or dump")

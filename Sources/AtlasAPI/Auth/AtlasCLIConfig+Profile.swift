@@ -99,6 +99,11 @@ extension AtlasCLIConfig {
             }
             authType = parsed
         }
+        // A profile with tokens and no keys is a browser login, as the CLI's v2 migration infers.
+        if authType == nil, case .absent = serviceAccount, case .absent = apiKey,
+           properties["access_token"] != nil, properties["refresh_token"] != nil {
+            authType = .userAccount
+        }
 
         let service = "atlascli_\(name)"
         /// Where the missing secrets were looked for, for the messages.
@@ -122,7 +127,12 @@ extension AtlasCLIConfig {
         let used: [String]
         switch (authType, serviceAccount, apiKey) {
         case (.userAccount?, _, _):
-            throw AtlasError.credentials("\(described) signs in through the browser (auth_type user_account); atlas-certs does not support browser-login profiles yet. Set \(variables.suggestion) in the environment instead.")
+            guard let access = properties["access_token"], let refresh = properties["refresh_token"] else {
+                let missing = ["access_token", "refresh_token"].filter { properties[$0] == nil }.joined(separator: " and ")
+                throw AtlasError.credentials("\(described) signs in through the browser (auth_type user_account) but has no \(missing) in the file or the OS keyring (service \(service)); run `atlas auth login`, or set \(variables.suggestion) in the environment instead.")
+            }
+            credentials = .userAccount(userAccountLogin(name, access: access, refresh: refresh, inFile: fileProperties))
+            used = ["access_token", "refresh_token"]
         case let (.serviceAccount?, .complete(id, secret), _), let (nil, .complete(id, secret), _):
             credentials = .serviceAccount(clientID: id, clientSecret: Secret(secret))
             used = ["client_id", "client_secret"]
@@ -145,5 +155,18 @@ extension AtlasCLIConfig {
             throw notFound("credentials", variables.suggestion)
         }
         return (credentials, used.filter { fileProperties[$0] == nil }, warnings)
+    }
+
+    /// A browser login's tokens and where they are saved back: the keyring when both came
+    /// from there, else the file (a pair split between the two is refused at refresh time,
+    /// since config.toml must hold both lines to be edited). The CLI uses its Atlas for
+    /// Government client for `service = cloudgov` (atlas-cli-core `FlowWithConfig`).
+    func userAccountLogin(_ name: String, access: String, refresh: String, inFile fileProperties: [String: String]) -> UserAccountLogin {
+        let inKeyring = fileProperties["access_token"] == nil && fileProperties["refresh_token"] == nil
+        let service = (globals["service"] ?? properties(name)["service"])?.lowercased()
+        return UserAccountLogin(
+            profile: name, accessToken: Secret(access), refreshToken: Secret(refresh),
+            store: inKeyring ? .keyring(service: "atlascli_\(name)") : .configFile(path: path),
+            clientID: service == "cloudgov" ? UserAccountLogin.cliGovClientID : UserAccountLogin.cliClientID)
     }
 }

@@ -207,6 +207,7 @@ public struct CredentialResolver: Sendable {
             switch found.credentials {
             case .apiKey: used = ["public_api_key", "private_api_key"]
             case .serviceAccount: used = ["client_id", "client_secret"]
+            case .userAccount: used = ["access_token", "refresh_token"]
             }
             origins += used.map { property in
                 SettingOrigin(property: property, place: found.fromKeyring.contains(property) ? .keyring(service: service) : .configFile(path: config.path, profile: name))

@@ -66,6 +66,7 @@ extension Credentials {
         switch self {
         case .apiKey(let publicKey, _): "api-key:" + publicKey
         case .serviceAccount(let clientID, _): "service-account:" + clientID
+        case .userAccount(let login): "user-account:" + login.profile
         }
     }
 }

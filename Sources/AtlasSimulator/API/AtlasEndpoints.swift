@@ -49,7 +49,7 @@ struct AtlasEndpoints: Sendable {
                 detail: "Method \(context.request.method) is not allowed on this resource.")
             response.setHeader("Allow", allow)
             return response
-        case .token, .unknown:
+        case .token, .deviceToken, .unknown:
             return AtlasErrorResponse.resourceNotFound(context.request.rawPath)
         }
     }

@@ -8,6 +8,8 @@ enum Route: Equatable, Sendable {
     case certsList(groupId: String, username: String)
     case certsCreate(groupId: String, username: String)
     case token
+    /// The browser-login token endpoint (refresh grant).
+    case deviceToken
     /// A known path with the wrong method; `allow` lists the methods it takes (the `Allow` header of a 405).
     case methodNotAllowed(allow: String)
     case unknown
@@ -21,6 +23,9 @@ enum Route: Equatable, Sendable {
     static func match(method: String, segments: [String]) -> (route: Route, version: Version?) {
         if segments == ["api", "oauth", "token"] {
             return (method == "POST" ? .token : .methodNotAllowed(allow: "POST"), nil)
+        }
+        if segments == ["api", "private", "unauth", "account", "device", "token"] {
+            return (method == "POST" ? .deviceToken : .methodNotAllowed(allow: "POST"), nil)
         }
         guard segments.count >= 4, segments[0] == "api", segments[1] == "atlas",
               let version = Version(rawValue: segments[2])
@@ -60,6 +65,7 @@ enum Route: Equatable, Sendable {
         case .certsList: .certsList
         case .certsCreate: .certsCreate
         case .token: .token
+        case .deviceToken: .deviceToken
         case .methodNotAllowed, .unknown: .other
         }
     }
@@ -72,7 +78,7 @@ enum Route: Equatable, Sendable {
         case .groups, .orgGroups: ("groups", 1_200)
         case .users, .user: ("databaseUsers", 10_000)
         case .certsList, .certsCreate: ("certs", 1_200)
-        case .token, .methodNotAllowed, .unknown: nil
+        case .token, .deviceToken, .methodNotAllowed, .unknown: nil
         }
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 /// Which operation a request addressed, for counting.
 public enum RouteKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case orgs, groups, orgGroups, users, user, certsList, certsCreate, token
+    /// `POST /api/private/unauth/account/device/token`: a browser-login refresh.
+    case deviceToken
     /// A `401` digest challenge to a request that carried no `Authorization` header: the
     /// first leg of every digest call. Counted apart so tests can tell round trips from calls.
     case challenge

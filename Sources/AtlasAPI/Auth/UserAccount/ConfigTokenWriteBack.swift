@@ -57,7 +57,7 @@ public enum ConfigTokenWriteBack {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .unreadable(errno: errno)
@@ -69,14 +69,37 @@ public enum ConfigTokenWriteBack {
         guard let text = String(data: data, encoding: .utf8) else { throw .edit(.tableNotFound(profile: "(file is not UTF-8)")) }
         return Snapshot(
             text: text, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-            modified: .init(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec)))
+            modified: modificationTime(info))
     }
 
-    /// Checks that `path` can be rewritten (readable, regular, the user's, one-line token
+    /// `read(2)`, named apart from `read(_:)` above.
+    private static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+        #if canImport(Darwin)
+        Darwin.read(fd, buffer, count)
+        #else
+        Glibc.read(fd, buffer, count)
+        #endif
+    }
+
+    /// The modification time: `st_mtim` on Linux, `st_mtimespec` on Darwin.
+    private static func modificationTime(_ info: stat) -> Snapshot.timespec_pair {
+        #if canImport(Darwin)
+        .init(seconds: Int(info.st_mtimespec.tv_sec), nanoseconds: Int(info.st_mtimespec.tv_nsec))
+        #else
+        .init(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
+        #endif
+    }
+
+    /// Checks that `path` can be rewritten (readable, regular, the user's, in a writable folder, one-line token
     /// strings in the profile's table) without writing anything: call before refreshing,
     /// so a refresh that could not be saved does not rotate the CLI's refresh token away.
     public static func check(_ path: String, profile: String) throws(Failure) -> Snapshot {
         let snapshot = try read(path)
+        // The new file is made beside the old one and renamed over it: the folder must let us.
+        let directory = (path as NSString).deletingLastPathComponent
+        guard access(directory.isEmpty ? "." : directory, W_OK | X_OK) == 0 else {
+            throw .write(operation: "write the folder of", errno: errno)
+        }
         do {
             _ = try ConfigTokenEdit.replacingTokens(
                 in: snapshot.text, profile: profile, accessToken: Secret("x"), refreshToken: Secret("x"))
