@@ -108,28 +108,71 @@ extension State {
             let key = UserKey(user, projectID: projectID)
             return UserRow(
                 user: user, userKey: key, expiries: certificates[key]?.map(\.notAfter),
-                failed: certificatesLoad[key]?.isStale == true)
+                failed: certificatesLoad[key]?.isStale == true,
+                lastExpiryFromHistory: historyByUser[key]?.map(\.notAfter).max())
         }
     }
 
-    func certificateRows(_ user: UserKey) -> [CertificateTableRow] {
-        (certificates[user] ?? []).map(CertificateTableRow.init)
+    /// The user's listed certificates, then the expired ones only the history still
+    /// knows (marked expired, subject unknown), once the listing has arrived; without
+    /// the superseded ones while `s` hides them. Also returns how many were hidden.
+    func certificateRows(_ user: UserKey, _ now: Date) -> (rows: [CertificateTableRow], hidden: Int) {
+        guard let listed = certificates[user] else { return ([], 0) }
+        var rows = CertificateTableRow.rows(listed)
+        var hidden = 0
+        if hidesSuperseded {
+            let before = rows.count
+            rows.removeAll { $0.isSuperseded(at: now) }
+            hidden = before - rows.count
+        }
+        let listedIDs = Set(listed.map(\.id))
+        for entry in historyByUser[user] ?? [] where entry.notAfter <= now && !listedIDs.contains(entry.certificateID) {
+            let certificate = Certificate(id: entry.certificateID, subject: "", createdAt: nil, notAfter: entry.notAfter,
+                                          groupId: entry.projectID)
+            rows.append(CertificateTableRow(certificate: certificate, fromHistory: true))
+        }
+        return (rows, hidden)
+    }
+
+    /// A new certificates table for `user`, sorted by expiry (noting how many it hides).
+    mutating func newCertificatesTable(_ user: UserKey, _ now: Date) -> Table<CertificateTableRow> {
+        let (rows, hidden) = certificateRows(user, now)
+        hiddenSupersededCertificates = hidden
+        return Table(rows: rows, sort: TableSort(column: .expires), context: context(now))
+    }
+
+    /// `s`: hides or shows the superseded certificates in every certificates table,
+    /// saying so (with the count) in the footer.
+    mutating func toggleSuperseded(_ now: Date) {
+        hidesSuperseded.toggle()
+        rebuildTables(now)
     }
 
     /// Every certificate loaded so far, with its project and user, in row-key order (by
     /// user, then certificate ID): the table then takes each row's position as its
     /// tie-breaker instead of sorting 100,000 row keys (docs/benchmarks.md).
-    func fleetRows() -> [FleetRow] {
+    ///
+    /// While `s` hides superseded certificates they are left out; the count is returned.
+    func fleetRows(_ now: Date) -> (rows: [FleetRow], hidden: Int) {
         let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var rows: [FleetRow] = []
+        var hidden = 0
         rows.reserveCapacity(certificates.values.reduce(0) { $0 + $1.count })
         for user in certificates.keys.sorted() {
             let projectName = names[user.projectID] ?? user.projectID
-            for certificate in certificates[user]!.sorted(by: { $0.id < $1.id }) {
-                rows.append(FleetRow(certificate: certificate, user: user, projectName: projectName))
+            let listed = certificates[user]!
+            let latest = listed.map(\.notAfter).max()
+            for certificate in listed.sorted(by: { $0.id < $1.id }) {
+                let row = FleetRow(certificate: certificate, user: user, projectName: projectName,
+                                   supersededUntil: latest.flatMap { $0 > certificate.notAfter ? $0 : nil })
+                if hidesSuperseded && row.certificateRow.isSuperseded(at: now) {
+                    hidden += 1
+                } else {
+                    rows.append(row)
+                }
             }
         }
-        return rows
+        return (rows, hidden)
     }
 
     /// The project whose users table is open, if any.
@@ -163,12 +206,14 @@ extension State {
             usersTable?.setRows(rows, context: context)
         }
         if let user = openUser {
-            let rows = certificateRows(user)
+            let (rows, hidden) = certificateRows(user, now)
             certificatesTable?.setRows(rows, context: context)
+            hiddenSupersededCertificates = hidden
         }
         if fleetTable != nil {
-            let rows = fleetRows()
+            let (rows, hidden) = fleetRows(now)
             fleetTable?.setRows(rows, context: context)
+            hiddenSupersededFleet = hidden
         }
     }
 }
