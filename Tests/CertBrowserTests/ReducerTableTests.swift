@@ -52,7 +52,7 @@ struct ReducerTableTests {
         #expect(state.projectsTable.sort.ascending == false)
     }
 
-    @Test(arguments: [ColumnID.username, .authDatabase, .x509Type, .roles, .certificates, .soonest, .validUntil, .status])
+    @Test(arguments: [ColumnID.username, .authDatabase, .x509Type, .roles, .certificates, .validUntil, .status])
     func usersSortBothWaysOnEveryColumn(_ column: ColumnID) {
         var state = Fixture.loaded()
         Fixture.select(.project(Fixture.payments.id), on: &state)

@@ -137,14 +137,9 @@ public struct UserRow: TableRowModel {
                 }
             },
             role: { row, _ in row.plainRole() }),
-        Column(
-            id: .soonest, title: "SOONEST EXPIRY", priority: 2, minWidth: 10, maxWidth: 20, dynamic: true,
-            sortKey: { row, _ in .date(row.soonest?.timeIntervalSince1970) },
-            text: { row, context in
-                if let soonest = row.soonest { return TimeLeft.format(notAfter: soonest, now: context.now) }
-                return row.standing(context) == .loading ? StatusText.pending(ascii: context.ascii) : "-"
-            },
-            role: { row, context in row.plainRole(StatusText.role(notAfter: row.soonest, context: context)) }),
+        // No SOONEST EXPIRY here: a user who rotated has an old certificate expiring soon,
+        // which is no cause for alarm; VALID UNTIL is what matters, and each certificate's
+        // expiry is one Enter away (the JSON copy keeps `soonestExpiry` for scripts).
         Column(
             id: .validUntil, title: "VALID UNTIL", priority: 0, essential: true, minWidth: 10, maxWidth: 20, dynamic: true,
             sortKey: { row, context in .date(row.validUntilShown(at: context.now)?.timeIntervalSince1970) },
