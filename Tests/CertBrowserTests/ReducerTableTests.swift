@@ -52,7 +52,7 @@ struct ReducerTableTests {
         #expect(state.projectsTable.sort.ascending == false)
     }
 
-    @Test(arguments: [ColumnID.username, .authDatabase, .x509Type, .roles, .certificates, .soonest, .status])
+    @Test(arguments: [ColumnID.username, .authDatabase, .x509Type, .roles, .certificates, .validUntil, .status])
     func usersSortBothWaysOnEveryColumn(_ column: ColumnID) {
         var state = Fixture.loaded()
         Fixture.select(.project(Fixture.payments.id), on: &state)
@@ -72,8 +72,9 @@ struct ReducerTableTests {
         Fixture.press(.enter, on: &state)
         while state.usersTable?.sort.column != .status { Fixture.press(.character(">"), on: &state) }
         let names = state.usersTable?.visibleRows.map(\.user.username) ?? []
-        // alice has an expired certificate, 田中太郎 a critical one, bob a warning.
-        #expect(names == ["alice", "田中太郎", Fixture.hostileUsername, "carol", "svc-reporting"])
+        // By coverage: bob's only certificate leaves 12 days (warning); alice (an expired and a
+        // critical certificate, but one valid for 200 days) and 田中太郎 (45 days) are OK.
+        #expect(names == [Fixture.hostileUsername, "alice", "田中太郎", "carol", "svc-reporting"])
     }
 
     @Test func filterTypingEnterKeepsEscClears() {

@@ -67,7 +67,7 @@ struct TableInsertTests {
         state.rebuildTables(Fixture.now)
         let table = try #require(state.fleetTable)
         #expect(table.rows.count == before + 1)
-        let scratch = Table(rows: state.fleetRows(), sort: table.sort, context: state.context(Fixture.now))
+        let scratch = Table(rows: state.fleetRows(Fixture.now).rows, sort: table.sort, context: state.context(Fixture.now))
         #expect(table.rows == scratch.rows)
         #expect(table.visibleRows.map(\.key) == scratch.visibleRows.map(\.key))
     }

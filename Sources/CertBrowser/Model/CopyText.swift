@@ -92,8 +92,11 @@ public enum CopyText {
             .init("createdAt", date(certificate.createdAt)),
             .init("notAfter", date(certificate.notAfter)),
             .init("status", .string(row.status(context).rawValue)),
+            .init("superseded", .bool(row.isSuperseded(at: context.now))),
             .init("groupId", certificate.groupId.map(JSON.string) ?? .null),
         ]
+        // Known only from the history: Atlas no longer lists it, and its subject is unknown.
+        if row.fromHistory { members.append(.init("fromHistory", .bool(true))) }
         if let user {
             members.append(.init("username", .string(user.username)))
             members.append(.init("databaseName", .string(user.databaseName)))
@@ -110,6 +113,7 @@ public enum CopyText {
             .init("roles", .array(row.user.roles.map { .string($0.roleName + "@" + $0.databaseName) })),
             .init("certificates", row.expiries.map { .integer(Int64($0.count)) } ?? .null),
             .init("soonestExpiry", date(row.soonest)),
+            .init("validUntil", date(row.validUntil(at: context.now))),
         ])
     }
 

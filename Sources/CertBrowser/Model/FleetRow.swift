@@ -7,12 +7,18 @@ public struct FleetRow: TableRowModel {
     public var certificate: Certificate
     public var user: UserKey
     public var projectName: String
+    /// As in ``CertificateTableRow/supersededUntil``: the user's latest expiry when later.
+    public var supersededUntil: Date?
 
-    public init(certificate: Certificate, user: UserKey, projectName: String) {
+    public init(certificate: Certificate, user: UserKey, projectName: String, supersededUntil: Date? = nil) {
         self.certificate = certificate
         self.user = user
         self.projectName = projectName
+        self.supersededUntil = supersededUntil
     }
+
+    /// The same certificate as a user's table shows it (the shared columns read it).
+    var certificateRow: CertificateTableRow { CertificateTableRow(certificate: certificate, supersededUntil: supersededUntil) }
 
     public var key: RowKey { .fleetCertificate(user, certificate.id) }
 
@@ -27,11 +33,11 @@ public struct FleetRow: TableRowModel {
                 id: column.id, title: column.title, priority: column.priority == 0 ? 0 : column.priority + 1,
                 essential: column.essential, flexible: column.flexible, minWidth: column.minWidth,
                 maxWidth: column.maxWidth, alignRight: column.alignRight, dynamic: column.dynamic,
-                sortKey: { row, context in column.sortKey(CertificateTableRow(certificate: row.certificate), context) },
-                text: { row, context in column.text(CertificateTableRow(certificate: row.certificate), context) },
-                role: { row, context in column.role(CertificateTableRow(certificate: row.certificate), context) })
+                sortKey: { row, context in column.sortKey(row.certificateRow, context) },
+                text: { row, context in column.text(row.certificateRow, context) },
+                role: { row, context in column.role(row.certificateRow, context) })
             if let sortText = column.sortText {
-                wrapped.sortText = { row in sortText(CertificateTableRow(certificate: row.certificate)) }
+                wrapped.sortText = { row in sortText(row.certificateRow) }
             }
             return wrapped
         }

@@ -44,6 +44,9 @@ enum StatusText {
         }
     }
 
+    /// The subject of a certificate known only from the history (which keeps no subject).
+    static let noLongerListed = "(expired, no longer listed; from history)"
+
     /// The placeholder for a value still being loaded.
     static func pending(ascii: Bool) -> String { ascii ? "..." : "…" }
 

@@ -9,31 +9,92 @@ public struct UserRow: TableRowModel {
     /// whose certificates Atlas does not manage).
     public var expiries: [Date]?
     public var failed: Bool
+    /// When the last certificate the history remembers for this user expired (or will):
+    /// what tells a user who lost access from one never issued a certificate.
+    public var lastExpiryFromHistory: Date?
+
+    public init(user: DatabaseUser, userKey: UserKey, expiries: [Date]?, failed: Bool, lastExpiryFromHistory: Date? = nil) {
+        self.user = user
+        self.userKey = userKey
+        self.expiries = expiries
+        self.failed = failed
+        self.lastExpiryFromHistory = lastExpiryFromHistory
+    }
 
     public var key: RowKey { .user(userKey) }
 
     var soonest: Date? { expiries?.min() }
 
+    /// Where a MANAGED user stands at `now`, by the rule of
+    /// `CertificateHistory.status(of:rows:now:)`: covered until its latest valid
+    /// certificate expires, else no valid certificate since the last one (listed or
+    /// remembered) expired, else never issued. Nil while unknown or not managed.
+    func coverage(at now: Date) -> UserCoverageStatus? {
+        guard user.hasManagedCertificates, let expiries else { return nil }
+        if let until = expiries.filter({ $0 > now }).max() { return .covered(until: until) }
+        if let last = (expiries + [lastExpiryFromHistory].compactMap { $0 }).max() { return .noValidCertificate(lastExpired: last) }
+        return .neverIssued
+    }
+
+    /// The coverage, when the user has a valid certificate.
+    func validUntil(at now: Date) -> Date? {
+        if case .covered(let until) = coverage(at: now) { return until }
+        return nil
+    }
+
+    /// What VALID UNTIL shows and sorts by: the coverage, or for a user who lost access
+    /// when its last certificate expired (`expired 1d ago`, first in ascending order), so
+    /// the time shows even where the STATUS text is cut short.
+    func validUntilShown(at now: Date) -> Date? {
+        switch coverage(at: now) {
+        case .covered(let until): until
+        case .noValidCertificate(let last): last
+        case .neverIssued, nil: nil
+        }
+    }
+
     /// What the status column says about this user.
+    /// By coverage: a user with a valid certificate is judged by when its last one
+    /// expires (a user who rotated is fine, however soon the old certificate goes).
     enum Standing: Equatable {
         case status(ExpiryStatus)
-        case noCertificates, notManaged, loading, failed
+        case lostAccess(lastExpired: Date)
+        case neverIssued, notManaged, loading, failed
     }
 
     func standing(_ context: CellContext) -> Standing {
         guard user.hasManagedCertificates else { return .notManaged }
-        if let soonest { return .status(context.policy.status(notAfter: soonest, now: context.now)) }
-        if expiries != nil { return .noCertificates }
-        return failed ? .failed : .loading
+        switch coverage(at: context.now) {
+        case .covered(let until): return .status(context.policy.status(notAfter: until, now: context.now))
+        case .noValidCertificate(let last): return .lostAccess(lastExpired: last)
+        case .neverIssued: return .neverIssued
+        case nil: return failed ? .failed : .loading
+        }
     }
 
-    /// Urgency first; users without certificates after every status.
+    /// Lost access first (it is worse than expiring soon), then urgency; users never
+    /// issued a certificate after every status.
     func standingRank(_ context: CellContext) -> SortKey {
         switch standing(context) {
+        case .lostAccess: .number(-1)
         case .status(let status): .number(StatusText.rank(status))
-        case .noCertificates: .number(10)
+        case .neverIssued: .number(10)
         case .notManaged: .number(11)
         case .loading, .failed: .missing
+        }
+    }
+
+    /// `✗ no valid certificate (last expired 1d ago)`, `never issued`, `✓ OK`.
+    func standingText(_ context: CellContext) -> String {
+        switch standing(context) {
+        case .status(let status): StatusText.label(status, ascii: context.ascii)
+        case .lostAccess(let last):
+            StatusText.glyph(.expired, ascii: context.ascii) + " no valid certificate (last expired "
+                + TimeLeft.span(max(0, context.now.timeIntervalSince(last))) + " ago)"
+        case .neverIssued: "never issued"
+        case .notManaged: "not managed"
+        case .loading: StatusText.pending(ascii: context.ascii)
+        case .failed: "? failed"
         }
     }
 
@@ -76,29 +137,26 @@ public struct UserRow: TableRowModel {
                 }
             },
             role: { row, _ in row.plainRole() }),
+        // No SOONEST EXPIRY here: a user who rotated has an old certificate expiring soon,
+        // which is no cause for alarm; VALID UNTIL is what matters, and each certificate's
+        // expiry is one Enter away (the JSON copy keeps `soonestExpiry` for scripts).
         Column(
-            id: .soonest, title: "SOONEST EXPIRY", priority: 0, essential: true, minWidth: 10, maxWidth: 20, dynamic: true,
-            sortKey: { row, _ in .date(row.soonest?.timeIntervalSince1970) },
+            id: .validUntil, title: "VALID UNTIL", priority: 0, essential: true, minWidth: 10, maxWidth: 20, dynamic: true,
+            sortKey: { row, context in .date(row.validUntilShown(at: context.now)?.timeIntervalSince1970) },
             text: { row, context in
-                if let soonest = row.soonest { return TimeLeft.format(notAfter: soonest, now: context.now) }
+                if let until = row.validUntilShown(at: context.now) { return TimeLeft.format(notAfter: until, now: context.now) }
                 return row.standing(context) == .loading ? StatusText.pending(ascii: context.ascii) : "-"
             },
-            role: { row, context in row.plainRole(StatusText.role(notAfter: row.soonest, context: context)) }),
+            role: { row, context in row.plainRole(StatusText.role(notAfter: row.validUntilShown(at: context.now), context: context)) }),
         Column(
-            id: .status, title: "STATUS", priority: 1, minWidth: 8, maxWidth: 14, dynamic: true,
+            // Essential, and cut rather than dropped: lost access must show at any width.
+            id: .status, title: "STATUS", priority: 0, essential: true, flexible: true, minWidth: 23, maxWidth: 46, dynamic: true,
             sortKey: { row, context in row.standingRank(context) },
-            text: { row, context in
-                switch row.standing(context) {
-                case .status(let status): StatusText.label(status, ascii: context.ascii)
-                case .noCertificates: "no certs"
-                case .notManaged: "not managed"
-                case .loading: StatusText.pending(ascii: context.ascii)
-                case .failed: "? failed"
-                }
-            },
+            text: { row, context in row.standingText(context) },
             role: { row, context in
                 switch row.standing(context) {
                 case .status(let status): StatusText.role(status)
+                case .lostAccess: .expired
                 case .failed: .error
                 default: .muted
                 }

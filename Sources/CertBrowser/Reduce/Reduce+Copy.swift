@@ -9,9 +9,11 @@ extension State {
         case .certificates:
             return certificatesTable?.selectedRow
         case .fleet:
-            return fleetTable?.selectedRow.map { CertificateTableRow(certificate: $0.certificate) }
+            return fleetTable?.selectedRow?.certificateRow
         case .detail(let user, let id):
-            return certificates[user]?.first { $0.id == id }.map(CertificateTableRow.init)
+            // The table's row, which knows whether it is superseded or from the history.
+            return certificatesTable?.rows.first { $0.certificate.id == id }
+                ?? certificates[user]?.first { $0.id == id }.map { CertificateTableRow(certificate: $0) }
         default:
             return nil
         }
@@ -43,7 +45,7 @@ extension State {
             return [.copy(text: CopyText.certificate(row, user: user, context: context).text, what: "certificate as JSON")]
         case .fleet:
             guard let row = fleetTable?.selectedRow else { return [] }
-            let certificate = CertificateTableRow(certificate: row.certificate)
+            let certificate = row.certificateRow
             return [.copy(text: CopyText.certificate(certificate, user: row.user, context: context).text, what: "certificate as JSON")]
         }
     }

@@ -83,6 +83,7 @@ extension State {
             return refresh(now)
         case .allCertificates: return openFleet(now)
         case .create: openCreateDialog(now)
+        case .toggleSuperseded: toggleSuperseded(now)
         case .help:
             isShowingHelp = true
             helpScroll = 0

@@ -10,7 +10,7 @@ extension State {
             guard let row = projectsTable.selectedRow else { return [] }
             let projectID = row.project.id
             stack.append(.users(projectID: projectID))
-            usersTable = Table(rows: userRows(projectID), sort: TableSort(column: .soonest), context: context)
+            usersTable = Table(rows: userRows(projectID), sort: TableSort(column: .validUntil), context: context)
             message = nil
             if users[projectID] == nil && !isPending(.users(projectID: projectID)) {
                 return loadUsers(projectID, now)
@@ -24,7 +24,7 @@ extension State {
             }
             let key = UserKey(row.user, projectID: projectID)
             stack.append(.certificates(key))
-            certificatesTable = Table(rows: certificateRows(key), sort: TableSort(column: .expires), context: context)
+            certificatesTable = newCertificatesTable(key, now)
             message = nil
             if certificates[key] == nil && !isPending(.certificates(key)) {
                 return [loadCertificates(key, now)]
@@ -38,7 +38,7 @@ extension State {
             guard let row = fleetTable?.selectedRow else { return [] }
             // Into the user, with the certificate that was selected still selected.
             stack.append(.certificates(row.user))
-            var table = Table(rows: certificateRows(row.user), sort: TableSort(column: .expires), context: context)
+            var table = newCertificatesTable(row.user, now)
             table.select(key: .certificate(row.certificate.id), pageHeight: pageHeight)
             certificatesTable = table
             message = nil
@@ -55,9 +55,10 @@ extension State {
         stack = [.projects, .fleet]
         usersTable = nil
         certificatesTable = nil
-        let context = context(now)
-        fleetTable = Table(rows: fleetRows(), sort: TableSort(column: .expires), context: context)
-        fleetTableSource = FleetTableSource(self)
+        let (rows, hidden) = fleetRows(now)
+        hiddenSupersededFleet = hidden
+        fleetTable = Table(rows: rows, sort: TableSort(column: .expires), context: context(now))
+        fleetTableSource = FleetTableSource(self, now: now)
         message = nil
         let everythingLoaded = projectsLoad.lastLoaded != nil && pending.isEmpty
             && projects.allSatisfy { users[$0.id] != nil }

@@ -108,45 +108,96 @@ extension State {
             let key = UserKey(user, projectID: projectID)
             return UserRow(
                 user: user, userKey: key, expiries: certificates[key]?.map(\.notAfter),
-                failed: certificatesLoad[key]?.isStale == true)
+                failed: certificatesLoad[key]?.isStale == true,
+                lastExpiryFromHistory: historyByUser[key]?.map(\.notAfter).max())
         }
     }
 
-    func certificateRows(_ user: UserKey) -> [CertificateTableRow] {
-        (certificates[user] ?? []).map(CertificateTableRow.init)
+    /// The user's listed certificates, then the expired ones only the history still
+    /// knows (marked expired, subject unknown), once the listing has arrived; without
+    /// the superseded ones while `s` hides them. Also returns how many were hidden.
+    func certificateRows(_ user: UserKey, _ now: Date) -> (rows: [CertificateTableRow], hidden: Int) {
+        guard let listed = certificates[user] else { return ([], 0) }
+        var rows = CertificateTableRow.rows(listed)
+        var hidden = 0
+        if hidesSuperseded {
+            let before = rows.count
+            rows.removeAll { $0.isSuperseded(at: now) }
+            hidden = before - rows.count
+        }
+        let listedIDs = Set(listed.map(\.id))
+        for entry in historyByUser[user] ?? [] where entry.notAfter <= now && !listedIDs.contains(entry.certificateID) {
+            let certificate = Certificate(id: entry.certificateID, subject: "", createdAt: nil, notAfter: entry.notAfter,
+                                          groupId: entry.projectID)
+            rows.append(CertificateTableRow(certificate: certificate, fromHistory: true))
+        }
+        return (rows, hidden)
+    }
+
+    /// A new certificates table for `user`, sorted by expiry (noting how many it hides).
+    mutating func newCertificatesTable(_ user: UserKey, _ now: Date) -> Table<CertificateTableRow> {
+        let (rows, hidden) = certificateRows(user, now)
+        hiddenSupersededCertificates = hidden
+        return Table(rows: rows, sort: TableSort(column: .expires), context: context(now))
+    }
+
+    /// `s`: hides or shows the superseded certificates in every certificates table,
+    /// saying so (with the count) in the footer.
+    mutating func toggleSuperseded(_ now: Date) {
+        hidesSuperseded.toggle()
+        rebuildTables(now)
     }
 
     /// Every certificate loaded so far, with its project and user, in row-key order (by
     /// user, then certificate ID): the table then takes each row's position as its
     /// tie-breaker instead of sorting 100,000 row keys (docs/benchmarks.md).
-    func fleetRows() -> [FleetRow] {
+    ///
+    /// While `s` hides superseded certificates they are left out; the count is returned.
+    func fleetRows(_ now: Date) -> (rows: [FleetRow], hidden: Int) {
         let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var rows: [FleetRow] = []
+        var hidden = 0
         rows.reserveCapacity(certificates.values.reduce(0) { $0 + $1.count })
         for user in certificates.keys.sorted() {
-            let projectName = names[user.projectID] ?? user.projectID
-            for certificate in certificates[user]!.sorted(by: { $0.id < $1.id }) {
-                rows.append(FleetRow(certificate: certificate, user: user, projectName: projectName))
+            hidden += appendFleetRows(of: user, certificates[user]!, projectName: names[user.projectID] ?? user.projectID, now, to: &rows)
+        }
+        return (rows, hidden)
+    }
+
+    /// One user's rows of the all-certificates view, by certificate ID, its superseded
+    /// ones left out while `s` hides them; returns how many were left out.
+    private func appendFleetRows(of user: UserKey, _ listed: [Certificate], projectName: String, _ now: Date,
+                                 to rows: inout [FleetRow]) -> Int {
+        var hidden = 0
+        let latest = listed.map(\.notAfter).max()
+        for certificate in listed.sorted(by: { $0.id < $1.id }) {
+            let row = FleetRow(certificate: certificate, user: user, projectName: projectName,
+                               supersededUntil: latest.flatMap { $0 > certificate.notAfter ? $0 : nil })
+            if hidesSuperseded && row.certificateRow.isSuperseded(at: now) {
+                hidden += 1
+            } else {
+                rows.append(row)
             }
         }
-        return rows
+        return hidden
     }
 
     /// The rows of the users whose certificates arrived since the fleet table was built,
     /// or nil when anything else changed (a user's certificates reloaded, projects
     /// renamed or gone): then the table is built again.
-    func fleetRowsAdded() -> [FleetRow]? {
-        guard let source = fleetTableSource, source.projects == projects else { return nil }
+    func fleetRowsAdded(_ now: Date) -> (rows: [FleetRow], hidden: Int)? {
+        guard let source = fleetTableSource, source.projects == projects, source.hidesSuperseded == hidesSuperseded,
+              source.minute == FleetTableSource.minute(now) else { return nil }
         let current = certificates
         guard current.count >= source.certificates.count else { return nil }
         for (user, known) in source.certificates where current[user] != known { return nil }
         let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var rows: [FleetRow] = []
+        var hidden = 0
         for (user, list) in current where source.certificates[user] == nil {
-            let projectName = names[user.projectID] ?? user.projectID
-            for certificate in list { rows.append(FleetRow(certificate: certificate, user: user, projectName: projectName)) }
+            hidden += appendFleetRows(of: user, list, projectName: names[user.projectID] ?? user.projectID, now, to: &rows)
         }
-        return rows
+        return (rows, hidden)
     }
 
     /// The project whose users table is open, if any.
@@ -180,20 +231,23 @@ extension State {
             usersTable?.setRows(rows, context: context)
         }
         if let user = openUser {
-            let rows = certificateRows(user)
+            let (rows, hidden) = certificateRows(user, now)
             certificatesTable?.setRows(rows, context: context)
+            hiddenSupersededCertificates = hidden
         }
         if fleetTable != nil {
             // A scan's results add users; rows of users already shown change only on a
-            // refresh. Inserting the new users' rows keeps a key press answered while a
-            // large scan streams in.
-            if let added = fleetRowsAdded() {
+            // refresh (or `s`). Inserting the new users' rows keeps a key press answered
+            // while a large scan streams in.
+            if let (added, hidden) = fleetRowsAdded(now) {
                 fleetTable?.insertRows(added, context: context)
+                hiddenSupersededFleet += hidden
             } else {
-                let rows = fleetRows()
+                let (rows, hidden) = fleetRows(now)
                 fleetTable?.setRows(rows, context: context)
+                hiddenSupersededFleet = hidden
             }
-            fleetTableSource = FleetTableSource(self)
+            fleetTableSource = FleetTableSource(self, now: now)
         }
     }
 }
@@ -202,9 +256,17 @@ extension State {
 struct FleetTableSource: Sendable, Equatable {
     var certificates: [UserKey: [Certificate]]
     var projects: [Project]
+    /// Whether superseded rows were left out, and the minute the table was built in
+    /// (which rows are superseded or expired moves with the clock).
+    var hidesSuperseded: Bool
+    var minute: Int64
 
-    init(_ state: State) {
+    init(_ state: State, now: Date) {
         certificates = state.certificates
         projects = state.projects
+        hidesSuperseded = state.hidesSuperseded
+        minute = Self.minute(now)
     }
+
+    static func minute(_ now: Date) -> Int64 { Int64((now.timeIntervalSince1970 / 60).rounded(.down)) }
 }

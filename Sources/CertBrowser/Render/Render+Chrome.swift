@@ -126,6 +126,7 @@ extension Renderer {
         if !currentFilter.isEmpty {
             parts.append(("filter /" + currentFilter + " (Esc clears)", .normal))
         }
+        if let hidden = supersededHiddenText { parts.append((hidden, .normal)) }
         if let message = state.message {
             parts.append((message.text, message.isError ? .error : .normal))
         } else if state.screen == .fleet {
@@ -136,6 +137,20 @@ extension Renderer {
             parts.append(("Loading cancelled. Press R to load again.", .error))
         }
         return parts
+    }
+
+    /// `2 superseded hidden (s shows)` while `s` hides superseded certificates on a
+    /// screen that lists certificates, so a shorter table never reads as complete.
+    var supersededHiddenText: String? {
+        guard state.hidesSuperseded else { return nil }
+        let count: Int
+        switch state.screen {
+        case .certificates: count = state.hiddenSupersededCertificates
+        case .fleet: count = state.hiddenSupersededFleet
+        default: return nil
+        }
+        let key = state.keymap.binding(for: .toggleSuperseded)?.keys.first?.displayName(ascii: glyphs.ascii) ?? "s"
+        return "\(count) superseded hidden (\(key) shows)"
     }
 
     var currentFilter: String {

@@ -4,7 +4,7 @@ public enum Command: Sendable, Hashable, CaseIterable {
     case drillIn, back, filter
     case sortPrevious, sortNext, reverseSort
     case copyID, copyRow, refresh
-    case allCertificates, create
+    case allCertificates, create, toggleSuperseded
     case help, quit
 }
 
@@ -31,7 +31,8 @@ public struct KeyBinding: Sendable, Hashable {
 ///
 /// The bindings follow what users of k9s, lazygit and htop already know (see
 /// tui-anchors.md §1.7): vim movement, Enter/Esc to drill, `/` to filter, `<` `>` `r`
-/// for sorting, `y`/`c` to copy, Ctrl-R/`R` to refresh, `?` for help.
+/// for sorting, `y`/`c` to copy, Ctrl-R/`R` to refresh, `?` for help; `s` hides superseded
+/// certificates (after a rotation the old one stays listed until it expires).
 public struct Keymap: Sendable, Hashable {
     public var bindings: [KeyBinding]
 
@@ -68,6 +69,7 @@ public struct Keymap: Sendable, Hashable {
         KeyBinding(keys: [.character("R"), .ctrl("r")], command: .refresh, summary: "refresh"),
         KeyBinding(keys: [.character("a")], command: .allCertificates, summary: "all certificates, every project"),
         KeyBinding(keys: [.character("n")], command: .create, summary: "create a certificate (asks first)"),
+        KeyBinding(keys: [.character("s")], command: .toggleSuperseded, summary: "hide/show superseded certificates"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "help"),
         KeyBinding(keys: [.character("q"), .ctrl("c")], command: .quit, summary: "quit"),
     ])

@@ -47,6 +47,20 @@ public struct State: Sendable, Equatable {
     /// When the data shown was saved, while it comes from the disk cache (shown as
     /// CACHED with its age until the refresh after start has finished).
     public internal(set) var cachedAt: Date?
+    /// Every certificate seen before, from the profile's history file: what tells a user
+    /// who lost access from one never issued a certificate, and the recently expired
+    /// certificates Atlas no longer lists (shown marked expired).
+    public let history: CertificateHistory
+    /// `history`'s entries by user, indexed once: every rebuild of the users and
+    /// certificates tables asks it per user.
+    let historyByUser: [UserKey: [CertificateHistory.Entry]]
+    /// `s`: superseded certificates are left out of the certificates and all-certificates
+    /// tables (the footer says how many).
+    public internal(set) var hidesSuperseded = false
+    /// How many superseded certificates the open certificates table leaves out.
+    public internal(set) var hiddenSupersededCertificates = 0
+    /// How many superseded certificates the all-certificates view leaves out.
+    public internal(set) var hiddenSupersededFleet = 0
     /// Atlas answered 429: every request waits until then.
     public internal(set) var rateLimitedUntil: Date?
 
@@ -63,8 +77,10 @@ public struct State: Sendable, Equatable {
 
     /// A browser with no data yet; send `Action.start` to begin loading.
     public init(policy: ExpiryPolicy = .default, keymap: Keymap = .standard, viewport: Size = Size(width: 80, height: 24),
-                outputDirectory: String = ".") {
+                outputDirectory: String = ".", history: CertificateHistory = CertificateHistory()) {
         self.policy = policy
+        self.history = history
+        self.historyByUser = Dictionary(grouping: history.entries, by: \.user)
         self.outputDirectory = outputDirectory
         self.keymap = keymap
         self.viewport = viewport

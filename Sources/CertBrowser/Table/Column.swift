@@ -18,7 +18,7 @@ public struct CellContext: Sendable {
 /// that drops columns.
 public enum ColumnID: String, Sendable, Hashable {
     case name, projectID, x509Users, critical, warning, ok, soonest
-    case username, authDatabase, x509Type, roles, certificates, status
+    case username, authDatabase, x509Type, roles, certificates, validUntil, status
     case certificateID, subject, created, expires, timeLeft
     case project, user
 }

@@ -28,7 +28,8 @@ struct BrowseCommand: AsyncParsableCommand {
         let options = try flags.options
         try await Session.run(global) { session in
             let cache = noCache ? nil : MetadataCache(identity: session.cacheIdentity, environment: options.environment)
-            try await BrowserRuntime.run(client: session.client, options: options, cache: cache)
+            let history = CertificateHistoryFile(identity: session.cacheIdentity, environment: options.environment)
+            try await BrowserRuntime.run(client: session.client, options: options, cache: cache, history: history)
         }
     }
 }

@@ -16,7 +16,12 @@ enum BrowserRuntime {
     ///   by the caller, after the terminal is back to normal); `ExitCode(128 + signal)`
     ///   after SIGINT, SIGTERM or SIGHUP, as shells expect.
     @MainActor
-    static func run(client: AtlasClient, options: BrowserOptions, cache: MetadataCache? = nil) async throws {
+    ///
+    /// With `history`, the users screen tells lost access from never issued and the
+    /// certificates screen shows recently expired certificates; what this run saw is
+    /// recorded into it when the browser closes (as `check` and `list` do).
+    static func run(client: AtlasClient, options: BrowserOptions, cache: MetadataCache? = nil,
+                    history historyFile: CertificateHistoryFile? = nil) async throws {
         let environment = options.environment
         let mode: ClipboardMode
         do {
@@ -31,6 +36,7 @@ enum BrowserRuntime {
 
         // Read before the screen opens: the first frame already shows the last run's data.
         let restored = cache.map { CacheBridge.restore($0.load()) } ?? nil
+        let history = historyFile?.load() ?? CertificateHistory()
         let terminal = try NcursesTerminal.start(NcursesTerminal.Configuration(
             colorMode: options.color, palette: options.palette, ascii: options.ascii, selection: options.selection,
             environment: environment))
@@ -38,7 +44,8 @@ enum BrowserRuntime {
         let clipboard = Clipboard(plan: plan, findExecutable: findExecutable,
                                   writeToTerminal: { [weak terminal] bytes in terminal?.writeRaw(bytes) ?? false })
         let session = BrowserSession(terminal: terminal, clipboard: clipboard, client: client, policy: options.policy,
-                                     startWithAllCertificates: options.startWithAllCertificates, restored: restored)
+                                     startWithAllCertificates: options.startWithAllCertificates, restored: restored,
+                                     history: history)
         let signal = await session.run()
         terminal.restore()
         if let cache, let metadata = session.metadataToCache {
@@ -46,6 +53,17 @@ enum BrowserRuntime {
                 try cache.save(metadata)
             } catch {
                 Console.err("atlas-certs: warning: could not save the cache: \(error.message)")
+            }
+        }
+        if let historyFile {
+            let seen = session.certificatesSeen
+            if !seen.isEmpty {
+                let now = Date()
+                do {
+                    try historyFile.save(history.recording(seen, now: now).pruned(now: now))
+                } catch {
+                    Console.err("atlas-certs: warning: could not save the certificate history: \(error.message)")
+                }
             }
         }
         if let signal { throw ExitCode(128 + signal) }

@@ -22,14 +22,15 @@ final class BrowserSession {
     private let restored: Action?
 
     init(terminal: NcursesTerminal, clipboard: Clipboard, client: AtlasClient, policy: ExpiryPolicy,
-         startWithAllCertificates: Bool = false, restored: Action? = nil) {
+         startWithAllCertificates: Bool = false, restored: Action? = nil, history: CertificateHistory = CertificateHistory()) {
         self.startWithAllCertificates = startWithAllCertificates
         self.restored = restored
         self.terminal = terminal
         self.clipboard = clipboard
         self.loads = LoadRunner(client: client, inbox: inbox)
         self.creator = CertificateCreator(client: client)
-        self.state = State(policy: policy, viewport: terminal.size, outputDirectory: FileManager.default.currentDirectoryPath)
+        self.state = State(policy: policy, viewport: terminal.size, outputDirectory: FileManager.default.currentDirectoryPath,
+                           history: history)
     }
 
     /// Runs until quit or a termination signal.
@@ -72,6 +73,9 @@ final class BrowserSession {
 
     /// What the cache should keep when the browser closes, if anything fresh arrived.
     var metadataToCache: MetadataSnapshot? { state.metadataToCache }
+
+    /// The certificates this run loaded from Atlas, for the history file.
+    var certificatesSeen: [CertificateRow] { state.certificatesSeen }
 
     private func handle(_ event: TerminalEvent) {
         switch event {
