@@ -15,4 +15,11 @@ struct AtlasCerts: AsyncParsableCommand {
         version: AtlasCertsVersion.current,
         subcommands: [BrowseCommand.self, ListCommand.self, CheckCommand.self, ExporterCommand.self, CreateCommand.self, DemoCommand.self], defaultSubcommand: BrowseCommand.self
     )
+
+    /// The entry point: as ArgumentParser's own `main()`, but first drops the leading
+    /// `certs` that the Atlas CLI puts before the arguments when it runs us as the plugin
+    /// command `atlas certs` (see `PluginInvocation`).
+    static func main() async {
+        await main(PluginInvocation.commandLineArguments(CommandLine.arguments.dropFirst()))
+    }
 }
