@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A plain SwiftNIO HTTP/1.1 server on 127.0.0.1.
 ///
@@ -14,6 +15,7 @@ import NIOPosix
 final class HTTPServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
+    private let connections: OpenConnections
     let port: Int
 
     /// Largest request body accepted; Atlas requests here are tiny JSON documents.
@@ -29,12 +31,14 @@ final class HTTPServer: Sendable {
         handler: @escaping @Sendable (SimulatorRequest) async -> SimulatorResponse
     ) async throws -> HTTPServer {
         let timeout = TimeAmount(readTimeout)
+        let connections = OpenConnections()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
                         RequestReadTimeoutHandler(timeout: timeout, bodyLimit: maximumBodySize))
@@ -42,14 +46,16 @@ final class HTTPServer: Sendable {
                         wrappingChannelSynchronously: channel)
                 }
             }
-        return HTTPServer(channel: channel, handler: handler)
+        return HTTPServer(channel: channel, connections: connections, handler: handler)
     }
 
     private init(
         channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
+        connections: OpenConnections,
         handler: @escaping @Sendable (SimulatorRequest) async -> SimulatorResponse
     ) {
         self.serverChannel = channel
+        self.connections = connections
         self.port = channel.channel.localAddress?.port ?? 0
         self.acceptTask = Task {
             try? await channel.executeThenClose { inbound in
@@ -61,15 +67,24 @@ final class HTTPServer: Sendable {
                     } catch {
                         // The listening socket closed: stop accepting.
                     }
+                    // Every accepted connection has been handed to a task (one dropped
+                    // unconsumed would trap in NIOAsyncWriter's deinit): now end the ones
+                    // still open, so the group can finish.
+                    connections.closeAll()
                 }
             }
         }
     }
 
-    /// Stops accepting, closes open connections (cancelling their tasks) and waits.
+    /// Stops accepting, closes open connections and waits for their tasks.
+    ///
+    /// Not by cancelling the accept task: connections accepted but not yet taken from the
+    /// listener's stream would then be dropped unconsumed, and NIOAsyncChannel traps on
+    /// that ("Deinited NIOAsyncWriter without calling finish()", seen in a full test run).
+    /// Closing the listener ends its stream after the last accepted connection.
     func shutdown() async {
-        acceptTask.cancel()
         try? await serverChannel.channel.close()
+        connections.closeAll()
         await acceptTask.value
     }
 
@@ -170,5 +185,22 @@ final class HTTPServer: Sendable {
         case .dropped, .cut:
             return false
         }
+    }
+}
+
+/// The server's open connections, so that a shutdown can close them (their tasks then end).
+final class OpenConnections: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        channels.withLock { $0[id] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.channels.withLock { $0.removeValue(forKey: id) }
+        }
+    }
+
+    func closeAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
     }
 }
