@@ -1,3 +1,4 @@
+import AtlasAPI
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,6 +12,7 @@ import NIOPosix
 public final class MetricsHTTPServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
+    private let connections: OpenConnections
     /// The bound address (with the port the system chose when 0 was asked).
     public let host: String
     public let port: Int
@@ -21,22 +23,25 @@ public final class MetricsHTTPServer: Sendable {
 
     /// Binds `host:port` (port 0 for a free one) and starts serving `publication`.
     public static func start(host: String, port: Int, publication: MetricsPublication) async throws -> MetricsHTTPServer {
+        let connections = OpenConnections()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 128)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }
-        return MetricsHTTPServer(channel: channel, host: host, publication: publication)
+        return MetricsHTTPServer(channel: channel, connections: connections, host: host, publication: publication)
     }
 
     private init(channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
-                 host: String, publication: MetricsPublication) {
+                 connections: OpenConnections, host: String, publication: MetricsPublication) {
         self.serverChannel = channel
+        self.connections = connections
         self.host = host
         self.port = channel.channel.localAddress?.port ?? 0
         self.acceptTask = Task {
@@ -49,15 +54,18 @@ public final class MetricsHTTPServer: Sendable {
                     } catch {
                         // The listening socket closed: stop accepting.
                     }
+                    // Every accepted connection has a task now: end the ones still open.
+                    connections.closeAll()
                 }
             }
         }
     }
 
-    /// Stops accepting, ends open connections and waits for them.
+    /// Stops accepting, ends open connections and waits for them (closing, not
+    /// cancelling: see `OpenConnections`).
     public func shutdown() async {
-        acceptTask.cancel()
         try? await serverChannel.channel.close()
+        connections.closeAll()
         await acceptTask.value
     }
 

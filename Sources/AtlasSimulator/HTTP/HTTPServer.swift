@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
+import AtlasAPI
 
 /// A plain SwiftNIO HTTP/1.1 server on 127.0.0.1.
 ///
@@ -188,19 +188,3 @@ final class HTTPServer: Sendable {
     }
 }
 
-/// The server's open connections, so that a shutdown can close them (their tasks then end).
-final class OpenConnections: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
-
-    func add(_ channel: any Channel) {
-        let id = ObjectIdentifier(channel)
-        channels.withLock { $0[id] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in
-            _ = self?.channels.withLock { $0.removeValue(forKey: id) }
-        }
-    }
-
-    func closeAll() {
-        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
-    }
-}
