@@ -93,8 +93,8 @@ struct OneEngineTests {
 
     /// Certificate IDs in any of the outputs: `"id": "…"` or `"id": …` (64-bit, exact).
     static func ids(_ text: String) -> Set<String> {
-        let pattern = try! Regex(#""id"\s*:\s*"?([0-9]+)"#)
-        return Set(text.matches(of: pattern).compactMap { match in match.output[1].substring.map(String.init) })
+        let pattern = /"id"\s*:\s*"?([0-9]+)/
+        return Set(text.matches(of: pattern).map { String($0.output.1) })
     }
 
     /// The browser's walk of the all-certificates view, without a terminal: the reducer's

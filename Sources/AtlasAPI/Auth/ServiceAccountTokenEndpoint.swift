@@ -7,7 +7,7 @@ import Foundation
 /// No message built here contains the client secret or a token: messages are made from
 /// status codes, OAuth error codes and the host, and server text is scrubbed of the
 /// secret in case a proxy echoes the request.
-struct ServiceAccountTokenEndpoint: Sendable {
+struct ServiceAccountTokenEndpoint: TokenEndpoint {
     /// A token as Atlas issued it.
     struct Token: Sendable {
         var value: Secret
@@ -29,12 +29,6 @@ struct ServiceAccountTokenEndpoint: Sendable {
     let url: String
     let timeout: Duration
 
-    var host: String {
-        guard let range = url.range(of: "://") else { return url }
-        return String(url[range.upperBound...].prefix(while: { $0 != "/" }))
-    }
-
-    private var endpointName: String { "POST \(HTTPRequest(method: .post, url: url).requestURI)" }
 
     /// `Authorization: Basic base64(id:secret)`, the form Atlas documents (RFC 6749 §2.3.1).
     var request: HTTPRequest {

@@ -114,10 +114,7 @@ extension CheckReport {
         let counts = coverage.counts
         let users = coverage.verdicts.count
         var text = "ATLAS-CERTS \(state.label) - "
-        if !failures.isEmpty {
-            let unreadable = Set(failures.map(\.projectID)).count
-            text += "scan incomplete: \(failures.count) \(failures.count == 1 ? "part" : "parts") of \(unreadable) of \(projectsScanned) projects could not be read (\(failures[0].summary)); found so far: "
-        }
+        text += incompleteScanText
         text += "\(counts.critical) of \(users) \(users == 1 ? "user" : "users") critical"
         if counts.noValidCertificate > 0 { text += " (\(counts.noValidCertificate) with no valid certificate)" }
         text += ", \(counts.warning) warning, \(counts.ok) ok"

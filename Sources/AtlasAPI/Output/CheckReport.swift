@@ -83,10 +83,7 @@ public struct CheckReport: Sendable {
         if let coverage { return coverageLine(coverage) }
         let counts = counts
         var text = "ATLAS-CERTS \(state.label) - "
-        if !failures.isEmpty {
-            let unreadable = Set(failures.map(\.projectID)).count
-            text += "scan incomplete: \(failures.count) \(failures.count == 1 ? "part" : "parts") of \(unreadable) of \(projectsScanned) projects could not be read (\(failures[0].summary)); found so far: "
-        }
+        text += incompleteScanText
         text += "\(counts.critical) critical, \(counts.warning) warning, \(counts.ok) ok in \(projectsScanned) \(projectsScanned == 1 ? "project" : "projects")"
         if let soonest {
             let certificate = soonest.certificate
@@ -159,6 +156,13 @@ public struct CheckReport: Sendable {
             attention: rows.filter { status(of: $0) != .ok }.map(report.record),
             failures: failureRecords)
         return CertificateReport.encodeSafely(document, pretty: true) + "\n"
+    }
+
+    /// "scan incomplete: … found so far: " when part of the fleet could not be read, else "".
+    var incompleteScanText: String {
+        guard let first = failures.first else { return "" }
+        let unreadable = Set(failures.map(\.projectID)).count
+        return "scan incomplete: \(failures.count) \(failures.count == 1 ? "part" : "parts") of \(unreadable) of \(projectsScanned) projects could not be read (\(first.summary)); found so far: "
     }
 
     /// What could not be read, as the JSON documents list it.

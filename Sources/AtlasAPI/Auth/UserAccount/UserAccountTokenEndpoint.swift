@@ -6,7 +6,7 @@ import Foundation
 /// request, reading the answer, and turning every failure into one `AtlasError` line that
 /// ends by saying what to do. No message built here contains a token: they are made from
 /// status codes, error codes and the host, and server text is scrubbed of both tokens.
-struct UserAccountTokenEndpoint: Sendable {
+struct UserAccountTokenEndpoint: TokenEndpoint {
     /// The refreshed pair as Atlas issued it.
     struct Tokens: Sendable {
         var accessToken: Secret
@@ -24,12 +24,6 @@ struct UserAccountTokenEndpoint: Sendable {
     let url: String
     let timeout: Duration
 
-    var host: String {
-        guard let range = url.range(of: "://") else { return url }
-        return String(url[range.upperBound...].prefix(while: { $0 != "/" }))
-    }
-
-    private var endpointName: String { "POST \(HTTPRequest(method: .post, url: url).requestURI)" }
 
     /// The form in Go's `url.Values.Encode` order (keys sorted).
     func request(refreshToken: Secret) -> HTTPRequest {
