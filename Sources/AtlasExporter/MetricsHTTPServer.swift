@@ -44,21 +44,7 @@ public final class MetricsHTTPServer: Sendable {
         self.connections = connections
         self.host = host
         self.port = channel.channel.localAddress?.port ?? 0
-        self.acceptTask = Task {
-            try? await channel.executeThenClose { inbound in
-                await withDiscardingTaskGroup { group in
-                    do {
-                        for try await connection in inbound {
-                            group.addTask { await Self.serve(connection, publication: publication) }
-                        }
-                    } catch {
-                        // The listening socket closed: stop accepting.
-                    }
-                    // Every accepted connection has a task now: end the ones still open.
-                    connections.closeAll()
-                }
-            }
-        }
+        self.acceptTask = Task { await connections.serveAll(channel) { await Self.serve($0, publication: publication) } }
     }
 
     /// Stops accepting, ends open connections and waits for them (closing, not

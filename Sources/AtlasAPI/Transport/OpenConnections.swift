@@ -24,3 +24,27 @@ public final class OpenConnections: Sendable {
         for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
     }
 }
+
+extension OpenConnections {
+    /// Serves every connection `listener` accepts, each in a task of its own, until the
+    /// listener closes; then closes the connections still open and waits for their tasks.
+    /// The accept loop of both servers (the simulator's, the exporter's).
+    public func serveAll<Inbound: Sendable, Outbound: Sendable>(
+        _ listener: NIOAsyncChannel<NIOAsyncChannel<Inbound, Outbound>, Never>,
+        _ serve: @escaping @Sendable (NIOAsyncChannel<Inbound, Outbound>) async -> Void
+    ) async {
+        try? await listener.executeThenClose { inbound in
+            await withDiscardingTaskGroup { group in
+                do {
+                    for try await connection in inbound {
+                        group.addTask { await serve(connection) }
+                    }
+                } catch {
+                    // The listening socket closed: stop accepting.
+                }
+                // Every accepted connection has a task now: end the ones still open.
+                closeAll()
+            }
+        }
+    }
+}

@@ -57,23 +57,7 @@ final class HTTPServer: Sendable {
         self.serverChannel = channel
         self.connections = connections
         self.port = channel.channel.localAddress?.port ?? 0
-        self.acceptTask = Task {
-            try? await channel.executeThenClose { inbound in
-                await withDiscardingTaskGroup { group in
-                    do {
-                        for try await connection in inbound {
-                            group.addTask { await Self.serve(connection, handler: handler) }
-                        }
-                    } catch {
-                        // The listening socket closed: stop accepting.
-                    }
-                    // Every accepted connection has been handed to a task (one dropped
-                    // unconsumed would trap in NIOAsyncWriter's deinit): now end the ones
-                    // still open, so the group can finish.
-                    connections.closeAll()
-                }
-            }
-        }
+        self.acceptTask = Task { await connections.serveAll(channel) { await Self.serve($0, handler: handler) } }
     }
 
     /// Stops accepting, closes open connections and waits for their tasks.
