@@ -108,7 +108,7 @@ public actor ExporterScanLoop {
             let reason = ScanErrorReason.label(for: error)
             errorsByReason[reason, default: 0] += 1
             lastComplete = false
-            let message = TerminalSafe.sanitize((error as? AtlasError)?.message ?? String(describing: error), maxCharacters: 300)
+            let message = TerminalSafe.neutralize((error as? AtlasError)?.message ?? String(describing: error), maxCharacters: 300)
             logger.error("scan failed; serving the last complete scan", metadata: [
                 "duration_s": "\(Self.seconds(lastDuration))", "reason": "\(reason)", "error": "\(message)",
             ])

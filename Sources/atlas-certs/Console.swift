@@ -94,7 +94,7 @@ enum Console {
         if let write = error as? PEMWriteError { return write.message }
         if let output = error as? OutputWriteError { return output.message }
         if error is CancellationError { return "Cancelled." }
-        return TerminalSafe.sanitize(String(describing: error), maxCharacters: 300)
+        return TerminalSafe.neutralize(String(describing: error), maxCharacters: 300)
     }
 }
 

@@ -3,7 +3,7 @@ import Testing
 @testable import CertBrowser
 
 /// The hostile-string corpus of tui-anchors.md §6, against the shared sanitiser and
-/// against the canvas, which sanitises again when writing cells.
+/// against the canvas, which neutralises again when writing cells.
 @Suite("Sanitiser corpus")
 struct SanitizerTests {
     static let corpus: [(name: String, text: String)] = [
@@ -65,10 +65,12 @@ struct SanitizerTests {
         }
     }
 
-    @Test func sanitisingTwiceChangesNothing() {
+    /// The canvas and the message bar neutralise what the model already sanitised: that
+    /// second pass must leave the escapes exactly as they are (no `\\x1B`).
+    @Test func theOutputPassKeepsEveryEscape() {
         for (_, text) in Self.corpus {
             let once = TerminalSafe.sanitize(text)
-            #expect(TerminalSafe.sanitize(once) == once)
+            #expect(TerminalSafe.neutralize(once) == once)
         }
     }
 
@@ -117,9 +119,66 @@ struct InvisibleScalarTests {
         #expect(TerminalSafe.sanitize(text) == text)
     }
 
-    @Test("sanitising twice changes nothing", arguments: ["ad\u{200B}min", "\u{1B}[31m", "👩\u{200D}💻", "a\u{200D}\u{200D}b"])
-    func idempotent(text: String) {
+    @Test("the output pass (neutralize) changes nothing in sanitised text and is idempotent",
+          arguments: ["ad\u{200B}min", "\u{1B}[31m", "👩\u{200D}💻", "a\u{200D}\u{200D}b", "a\\x1Bb", "\\\u{1B}", "CN=a\\,b"])
+    func outputPassKeepsSanitised(text: String) {
         let once = TerminalSafe.sanitize(text)
-        #expect(TerminalSafe.sanitize(once) == once)
+        #expect(TerminalSafe.neutralize(once) == once)
+        let neutral = TerminalSafe.neutralize(text)
+        #expect(TerminalSafe.neutralize(neutral) == neutral)
+    }
+
+    @Test("a literal backslash that could read as an escape is doubled; a DN escape is kept", arguments: [
+        ("a\\x1Bb", "a\\\\x1Bb"),           // the text \x1B, not ESC
+        ("a\u{1B}b", "a\\x1Bb"),               // ESC itself
+        ("\\u{202E}", "\\\\u{202E}"),
+        ("a\\\\b", "a\\\\\\b"),          // two backslashes: the first is doubled, the second stands before b
+        ("\\\u{1B}", "\\\\\\x1B"),        // a backslash before ESC would run into its escape
+        ("CN=a\\,b", "CN=a\\,b"),
+        ("DOMAIN\\svc", "DOMAIN\\svc"),
+        ("end\\", "end\\"),
+    ])
+    func backslashes(text: String, shown: String) {
+        #expect(TerminalSafe.sanitize(text) == shown)
+    }
+
+    @Test("two names that differ only in ESC versus the text \\x1B look different")
+    func lookAlikes() {
+        let realEscape = TerminalSafe.sanitize("ops\u{1B}admin")
+        let lookAlike = TerminalSafe.sanitize("ops\\x1Badmin")
+        #expect(realEscape != lookAlike)
+        #expect(realEscape == "ops\\x1Badmin")
+        #expect(lookAlike == "ops\\\\x1Badmin")
+    }
+}
+
+/// The look-alike pair on the users screen: the model sanitises each name once and the
+/// canvas only neutralises, so the escape of a real ESC and the doubled backslash of the
+/// text `\x1B` both reach the cells as the model wrote them.
+@Suite struct LookAlikeUsernameTests {
+    @Test func aRealEscapeAndTheTextOfOneAreDrawnDifferently() {
+        let real = Fixture.user("ops\u{1B}admin", Fixture.empty)
+        let text = Fixture.user("ops\\x1Badmin", Fixture.empty)
+        var state = State(viewport: Size(width: 100, height: 24))
+        var queue = state.apply(.start, now: Fixture.now)
+        while !queue.isEmpty {
+            switch queue.removeFirst() {
+            case .load(let id, .projects):
+                queue += state.apply(.projectsLoaded(id, organizations: [Fixture.organization], projects: [Fixture.empty]), now: Fixture.now)
+            case .load(let id, .users(let projectID)):
+                queue += state.apply(.usersLoaded(id, projectID: projectID, users: [real, text]), now: Fixture.now)
+            case .load(let id, .certificates(let user)):
+                queue += state.apply(.certificatesLoaded(id, user: user, certificates: []), now: Fixture.now)
+            default:
+                break
+            }
+        }
+        Fixture.select(.project(Fixture.empty.id), on: &state)
+        Fixture.press(.enter, on: &state)
+        let screen = render(state, size: Size(width: 100, height: 24), now: Fixture.now).plainText
+        let lines = screen.split(separator: "\n")
+        #expect(lines.contains { $0.contains("ops\\x1Badmin ") })
+        #expect(lines.contains { $0.contains("ops\\\\x1Badmin") })
+        #expect(!screen.contains("\u{1B}"))
     }
 }

@@ -45,7 +45,7 @@ public struct AtlasError: Error, Sendable, CustomStringConvertible, Equatable {
         self.detail = detail.map { TerminalSafe.sanitize($0, maxCharacters: 300) }
         self.parameters = parameters.map { TerminalSafe.sanitize($0, maxCharacters: 120) }
         self.endpoint = endpoint.map { TerminalSafe.sanitize($0, maxCharacters: 300) }
-        self.message = TerminalSafe.sanitize(message, maxCharacters: 600)
+        self.message = TerminalSafe.neutralize(message, maxCharacters: 600)
     }
 
     public var description: String { message }

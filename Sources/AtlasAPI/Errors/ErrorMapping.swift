@@ -34,11 +34,12 @@ enum ErrorMapping {
         let status = response.status
         // Without a JSON body (an HTML maintenance page, an empty body) the status line is all we say.
         let said: String = {
+            // Server text is sanitised here, once; AtlasError only neutralises the whole message.
             var parts = ["HTTP \(status)"]
-            if let errorCode { parts.append(errorCode) } else if !response.reason.isEmpty { parts.append(response.reason) }
+            if let errorCode { parts.append(TerminalSafe.sanitize(errorCode, maxCharacters: 80)) } else if !response.reason.isEmpty { parts.append(TerminalSafe.sanitize(response.reason, maxCharacters: 80)) }
             var text = parts.joined(separator: " ")
             if let detail, !detail.isEmpty {
-                text += ": " + detail
+                text += ": " + TerminalSafe.sanitize(detail, maxCharacters: 300)
                 // The advice follows after ". "; do not double the server's own full stop.
                 while text.hasSuffix(".") { text.removeLast() }
             }

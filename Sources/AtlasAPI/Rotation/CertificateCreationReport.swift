@@ -36,7 +36,7 @@ public enum CertificateCreationReport {
         case .failure:
             certificate = "a certificate (its ID could not be read; atlas-certs list --user shows it)"
         }
-        return "Atlas issued \(certificate) for '\(user)', but it could not be saved: \(TerminalSafe.sanitize(reason, maxCharacters: 300)) "
+        return "Atlas issued \(certificate) for '\(user)', but it could not be saved: \(TerminalSafe.neutralize(reason, maxCharacters: 300)) "
             + "The private key is lost (Atlas returns it only once): the certificate exists in Atlas but nobody can use it. "
             + "Run atlas-certs create again to get another."
     }
@@ -66,7 +66,7 @@ public enum CertificateCreationReport {
     /// certificate (`mayHaveIssued(after:)`): `reason` is the error's message.
     public static func createUncertain(username: String, reason: String) -> String {
         let user = TerminalSafe.sanitize(username, maxCharacters: 120)
-        return "The request to create a certificate for '\(user)' failed: \(TerminalSafe.sanitize(reason, maxCharacters: 300)) "
+        return "The request to create a certificate for '\(user)' failed: \(TerminalSafe.neutralize(reason, maxCharacters: 300)) "
             + "Atlas may have issued a certificate anyway (the request is never retried); nothing was written. "
             + "atlas-certs list --user shows whether one was issued (its private key is lost); run atlas-certs create again to get a usable one."
     }
@@ -81,7 +81,7 @@ public enum CertificateCreationReport {
         } else {
             certificate = "A certificate may have been issued (its ID could not be read; atlas-certs list --user shows it)"
         }
-        return "\(certificate) for '\(user)', but \(TerminalSafe.sanitize(problem.reason, maxCharacters: 300)) "
+        return "\(certificate) for '\(user)', but \(TerminalSafe.neutralize(problem.reason, maxCharacters: 300)) "
             + "Nothing was written: without its private key the certificate cannot be used. Run atlas-certs create again to get another."
     }
 

@@ -7,14 +7,40 @@
 /// outside flags, Hangul fillers) make two usernames look alike. Every such scalar is
 /// replaced by a visible escape (`\x1B`, `\u{202E}`) so an administrator sees that the
 /// value contains it. Printable text, including CJK, emoji sequences and combining marks,
-/// is kept as it is. Sanitising twice changes nothing (the canvas sanitises again), which
-/// is why a literal backslash is not escaped here.
+/// is kept as it is.
+///
+/// Two passes, one job each:
+/// - `sanitize` is applied once, where server text enters a display string (a row's cell
+///   text, a message naming a user). Besides the escapes it doubles a literal backslash
+///   that could be read as the start of one (`\x1B` in a name, shown `\\x1B`), so what
+///   the user reads decodes to exactly one value. That makes it not idempotent: text it
+///   has produced must not go through it again.
+/// - `neutralize` is the last line of defence at the output (the canvas, the messages bar,
+///   a command's error line): the same escapes, backslashes untouched, so it changes
+///   nothing in text `sanitize` produced and still keeps a missed raw value harmless.
 public enum TerminalSafe {
     /// Returns `text` with every control, bidi-control, line-separator and invisible scalar
-    /// escaped.
+    /// escaped, and each backslash that could be mistaken for an escape doubled. Apply once
+    /// to raw server text; use `neutralize` on text built from sanitised parts.
     public static func sanitize(_ text: String) -> String {
+        if isPrintableASCII(text) && !text.utf8.contains(UInt8(ascii: "\\")) { return text }
+        return escaped(text, backslashes: true)
+    }
+
+    /// Returns `text` with every control, bidi-control, line-separator and invisible scalar
+    /// escaped, backslashes as they are. Idempotent, and the identity on `sanitize`'s output.
+    public static func neutralize(_ text: String) -> String {
         // Printable ASCII, the usual case, needs no scalar decoding to be known safe.
         if isPrintableASCII(text) { return text }
+        return escaped(text, backslashes: false)
+    }
+
+    /// Neutralises and limits to `maxCharacters` characters (an ellipsis marks the cut).
+    public static func neutralize(_ text: String, maxCharacters: Int) -> String {
+        limited(neutralize(text), maxCharacters: maxCharacters)
+    }
+
+    private static func escaped(_ text: String, backslashes: Bool) -> String {
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var changed = false
@@ -37,7 +63,10 @@ public enum TerminalSafe {
             default:
                 inFlagTags = false
             }
-            if escapeIt {
+            if backslashes, scalar == "\\", mayReadAsEscape(followedBy: next) {
+                out.append(contentsOf: "\\\\".unicodeScalars)
+                changed = true
+            } else if escapeIt {
                 out.append(contentsOf: escape(scalar).unicodeScalars)
                 changed = true
             } else {
@@ -45,6 +74,16 @@ public enum TerminalSafe {
             }
         }
         return changed ? String(out) : text
+    }
+
+    /// True when a literal backslash before `next` could be read as one of our escapes
+    /// (`\x1B`, `\u{202E}`, `\\`), or would run into one (a backslash before an escaped
+    /// scalar). A backslash before other printable ASCII, as in the DN escape `CN=a\,b`,
+    /// reads unambiguously and is left alone.
+    private static func mayReadAsEscape(followedBy next: Unicode.Scalar?) -> Bool {
+        guard let next else { return false }
+        guard next.value >= 0x20, next.value < 0x7F else { return true }
+        return next == "x" || next == "u" || next == "\\"
     }
 
     /// A scalar that may stand before the joiner of an emoji sequence.
@@ -67,7 +106,10 @@ public enum TerminalSafe {
 
     /// Sanitises and limits to `maxCharacters` characters (an ellipsis marks the cut).
     public static func sanitize(_ text: String, maxCharacters: Int) -> String {
-        let safe = sanitize(text)
+        limited(sanitize(text), maxCharacters: maxCharacters)
+    }
+
+    private static func limited(_ safe: String, maxCharacters: Int) -> String {
         guard safe.count > maxCharacters, maxCharacters > 1 else { return safe }
         return String(safe.prefix(maxCharacters - 1)) + "…"
     }

@@ -74,11 +74,11 @@ extension State {
     }
 
     mutating func inform(_ text: String, _ now: Date) {
-        message = Message(text: TerminalSafe.sanitize(text, maxCharacters: 300), isError: false, at: now)
+        message = Message(text: TerminalSafe.neutralize(text, maxCharacters: 300), isError: false, at: now)
     }
 
     mutating func warn(_ text: String, _ now: Date) {
-        message = Message(text: TerminalSafe.sanitize(text, maxCharacters: 300), isError: true, at: now)
+        message = Message(text: TerminalSafe.neutralize(text, maxCharacters: 300), isError: true, at: now)
     }
 
     mutating func newRequest(_ target: LoadTarget) -> RequestID {

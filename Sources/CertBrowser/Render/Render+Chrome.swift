@@ -96,7 +96,7 @@ extension Renderer {
         let parts = messageParts
         let (load, loadRole) = loadText(wide: canvas.width >= 100)
         let loadWidth = TextWidth.of(load)
-        let partsWidth = parts.reduce(0) { $0 + TextWidth.of(TerminalSafe.sanitize($1.0)) + 2 }
+        let partsWidth = parts.reduce(0) { $0 + TextWidth.of(TerminalSafe.neutralize($1.0)) + 2 }
         let hasError = parts.contains { $0.1 == .error }
         var showLoad = loadWidth > 0 && loadWidth + 20 <= canvas.width
         if showLoad && hasError && !state.isEditingFilter && partsWidth + loadWidth + 2 > canvas.width {
