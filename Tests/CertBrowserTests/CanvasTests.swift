@@ -73,3 +73,34 @@ struct CanvasTests {
         #expect(Set(StyleRole.allCases.map(\.letter)).count == StyleRole.allCases.count)
     }
 }
+
+/// Graphemes a curses cell cannot hold are drawn as parts every terminal draws alike.
+@Suite struct CellGraphemesTests {
+    @Test("display forms", arguments: [
+        ("👩\u{200D}💻 dev", "👩💻 dev"),
+        ("🇯🇵 tokyo", "JP tokyo"),
+        ("👨🏽\u{200D}🚀", "👨🚀"),
+        ("👍🏽", "👍"),
+        ("❤\u{FE0F}\u{200D}🔥", "❤\u{FE0F}🔥"),
+        ("🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}", "🏴"),
+        ("Zu\u{308}rich", "Zu\u{308}rich"),
+        ("田中太郎", "田中太郎"),
+        ("1\u{FE0F}\u{20E3}", "1\u{FE0F}\u{20E3}"),
+        ("plain", "plain"),
+    ])
+    func displayForm(raw: String, shown: String) {
+        #expect(CellGraphemes.displayForm(raw) == shown)
+        #expect(CellGraphemes.displayForm(shown) == shown)
+        #expect(CellGraphemes.displayForm(shown).allSatisfy(CellGraphemes.fitsOneCell))
+    }
+
+    @Test func theCanvasDrawsAJoinedSequenceAsItsPartsInTheirOwnCells() {
+        var canvas = Canvas(width: 12, height: 1)
+        let written = canvas.write("👩\u{200D}💻 dev", x: 0, y: 0, role: .normal)
+        #expect(written == 8)
+        #expect(canvas[x: 0, y: 0].content == .grapheme("👩"))
+        #expect(canvas[x: 2, y: 0].content == .grapheme("💻"))
+        #expect(canvas[x: 4, y: 0].content == .grapheme(" "))
+        #expect(canvas.line(0).hasPrefix("👩💻 dev"))
+    }
+}

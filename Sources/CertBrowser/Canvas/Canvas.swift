@@ -57,7 +57,7 @@ public struct Canvas: Sendable, Hashable {
         var limit = width - x
         if let maxWidth { limit = min(limit, maxWidth) }
         guard limit > 0 else { return 0 }
-        let safe = TerminalSafe.neutralize(text)
+        let safe = CellGraphemes.displayForm(TerminalSafe.neutralize(text))
         let fitted = TextFit.truncated(safe, to: limit, ellipsis: ellipsis)
         return place(fitted, x: x, y: y, role: role)
     }
@@ -103,7 +103,7 @@ public struct Canvas: Sendable, Hashable {
             fill(x: start + count, y: y, width: x + columns - start - count, role: role)
             return
         }
-        let safe = TerminalSafe.neutralize(text)
+        let safe = CellGraphemes.displayForm(TerminalSafe.neutralize(text))
         let cut = TextFit.truncated(safe, to: columns, ellipsis: ellipsis)
         let textWidth = TextWidth.of(cut)
         let gap = max(0, columns - textWidth)

@@ -64,7 +64,7 @@ public struct CertificateTableRow: TableRowModel {
         Column(
             id: .subject, title: "SUBJECT", priority: 3, flexible: true, minWidth: 10, maxWidth: 60,
             sortText: { row in row.certificate.subject },
-            text: { row, _ in row.fromHistory ? StatusText.noLongerListed : TerminalSafe.sanitize(row.certificate.subject) },
+            text: { row, _ in row.fromHistory ? StatusText.noLongerListed : CellGraphemes.cellText(row.certificate.subject) },
             role: { row, _ in row.fromHistory ? .muted : .normal }),
         Column(
             id: .created, title: "CREATED (UTC)", priority: 5, minWidth: 16, maxWidth: 16,

@@ -45,11 +45,11 @@ public struct FleetRow: TableRowModel {
             Column(
                 id: .project, title: "PROJECT", priority: 2, flexible: true, minWidth: 8, maxWidth: 28,
                 sortText: { row in row.projectName },
-                text: { row, _ in TerminalSafe.sanitize(row.projectName) }),
+                text: { row, _ in CellGraphemes.cellText(row.projectName) }),
             Column(
                 id: .user, title: "USER", priority: 1, flexible: true, minWidth: 8, maxWidth: 36,
                 sortText: { row in row.user.username },
-                text: { row, _ in TerminalSafe.sanitize(row.user.username) }),
+                text: { row, _ in CellGraphemes.cellText(row.user.username) }),
         ]
         // ID, PROJECT, USER, then subject, dates, time left and status.
         return [certificateColumns[0]] + where_ + certificateColumns.dropFirst()

@@ -39,11 +39,11 @@ public struct ProjectRow: TableRowModel {
         Column(
             id: .name, title: "PROJECT", priority: 0, essential: true, flexible: true, minWidth: 10, maxWidth: 40,
             sortKey: { row, _ in .text(row.project.name) },
-            text: { row, _ in TerminalSafe.sanitize(row.project.name) }),
+            text: { row, _ in CellGraphemes.cellText(row.project.name) }),
         Column(
             id: .projectID, title: "ID", priority: 6, minWidth: 24, maxWidth: 24,
             sortKey: { row, _ in .text(row.project.id) },
-            text: { row, _ in TerminalSafe.sanitize(row.project.id) },
+            text: { row, _ in CellGraphemes.cellText(row.project.id) },
             role: { _, _ in .muted }),
         Column(
             id: .x509Users, title: "X.509 USERS", priority: 4, minWidth: 5, maxWidth: 12, alignRight: true, dynamic: true,

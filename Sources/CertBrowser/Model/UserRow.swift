@@ -108,22 +108,22 @@ public struct UserRow: TableRowModel {
         Column(
             id: .username, title: "USERNAME", priority: 0, essential: true, flexible: true, minWidth: 10, maxWidth: 40,
             sortKey: { row, _ in .text(row.user.username) },
-            text: { row, _ in TerminalSafe.sanitize(row.user.username) },
+            text: { row, _ in CellGraphemes.cellText(row.user.username) },
             role: { row, _ in row.plainRole() }),
         Column(
             id: .authDatabase, title: "AUTH DB", priority: 5, minWidth: 5, maxWidth: 16,
             sortKey: { row, _ in .text(row.user.databaseName) },
-            text: { row, _ in TerminalSafe.sanitize(row.user.databaseName) },
+            text: { row, _ in CellGraphemes.cellText(row.user.databaseName) },
             role: { row, _ in row.plainRole() }),
         Column(
             id: .x509Type, title: "X.509", priority: 3, minWidth: 5, maxWidth: 10,
             sortKey: { row, _ in .text(row.user.x509Type.rawValue) },
-            text: { row, _ in TerminalSafe.sanitize(row.user.x509Type.rawValue) },
+            text: { row, _ in CellGraphemes.cellText(row.user.x509Type.rawValue) },
             role: { row, _ in row.plainRole() }),
         Column(
             id: .roles, title: "ROLES", priority: 6, flexible: true, minWidth: 8, maxWidth: 30,
             sortKey: { row, _ in .text(StatusText.roles(row.user.roles)) },
-            text: { row, _ in TerminalSafe.sanitize(StatusText.roles(row.user.roles)) },
+            text: { row, _ in CellGraphemes.cellText(StatusText.roles(row.user.roles)) },
             role: { row, _ in row.plainRole(.muted) }),
         Column(
             id: .certificates, title: "CERTS", priority: 2, minWidth: 5, maxWidth: 8, alignRight: true, dynamic: true,

@@ -30,7 +30,7 @@ extension Renderer {
                 crumbs.append("All certificates")
             }
         }
-        return crumbs.map { TextFit.truncated(TerminalSafe.sanitize($0), to: 32, ellipsis: glyphs.ascii ? "~" : "…") }
+        return crumbs.map { TextFit.truncated(CellGraphemes.cellText($0), to: 32, ellipsis: glyphs.ascii ? "~" : "…") }
     }
 
     /// `12/40` (position of the selection), or `3/7 of 40` when filtered.
@@ -96,7 +96,7 @@ extension Renderer {
         let parts = messageParts
         let (load, loadRole) = loadText(wide: canvas.width >= 100)
         let loadWidth = TextWidth.of(load)
-        let partsWidth = parts.reduce(0) { $0 + TextWidth.of(TerminalSafe.neutralize($1.0)) + 2 }
+        let partsWidth = parts.reduce(0) { $0 + CellGraphemes.drawnWidth($1.0) + 2 }
         let hasError = parts.contains { $0.1 == .error }
         var showLoad = loadWidth > 0 && loadWidth + 20 <= canvas.width
         if showLoad && hasError && !state.isEditingFilter && partsWidth + loadWidth + 2 > canvas.width {

@@ -22,10 +22,10 @@ extension Renderer {
         let until = Calendar.utc.date(byAdding: .month, value: dialog.months, to: now) ?? now
         let creating = dialog.phase != .confirming
         let lines: [(String, StyleRole)] = [
-            ("User:     \(TerminalSafe.sanitize(dialog.user.username))", .dialog),
-            ("Project:  \(TerminalSafe.sanitize(dialog.projectName))", .dialog),
+            ("User:     \(CellGraphemes.cellText(dialog.user.username))", .dialog),
+            ("Project:  \(CellGraphemes.cellText(dialog.projectName))", .dialog),
             ("Valid:    \(dialog.months) \(dialog.months == 1 ? "month" : "months"), until about \(UTCText.minute(until)) UTC", .dialog),
-            ("Key file: \(TerminalSafe.sanitize(dialog.path))", .dialog),
+            ("Key file: \(CellGraphemes.cellText(dialog.path))", .dialog),
             ("          a new file, mode 0600; Atlas shows the private key only once", .muted),
             ("", .dialog),
             creating ? ("\(glyphs.spinner(state.spinnerFrame)) Creating the certificate\(StatusText.pending(ascii: glyphs.ascii))", .spinner)

@@ -55,7 +55,7 @@ struct Renderer {
 
     /// Writes `text` centred on row `y`.
     func centred(_ text: String, y: Int, role: StyleRole, _ canvas: inout Canvas) {
-        let width = min(TextWidth.of(TerminalSafe.neutralize(text)), canvas.width)
+        let width = min(CellGraphemes.drawnWidth(text), canvas.width)
         canvas.write(text, x: max(0, (canvas.width - width) / 2), y: y, role: role)
     }
 
