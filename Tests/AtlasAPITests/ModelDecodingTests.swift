@@ -55,6 +55,10 @@ struct ModelDecodingTests {
         #expect(shape.b == [7, 0, 0.5, -12])
         #expect(shape.c == 10)
         #expect(shape.d == "x\"00")
+        // A string ending in an escaped backslash closes there; the number after it is repaired.
+        struct Pair: Decodable { var d: String; var e: Int }
+        let pair = try AtlasJSON.decode(Pair.self, from: Array(#"{"d":"a\\","e":007}"#.utf8))
+        #expect(pair.d == "a\\" && pair.e == 7)
     }
 
     @Test("timestamps with and without fractional seconds, and with offsets")

@@ -157,6 +157,7 @@ struct RequestStateMachineTests {
 struct JSONCompletenessTests {
     @Test("whole bodies are complete", arguments: [
         #"{"results":[{"_id":1}],"totalCount":1}"#, #"[]"#, #"  {"a":"}]\"{"}  "#, "42", #""text""#,
+        #"{"a":"ends in a backslash\\"}"#, #"{"a":"\\\"quoted\\\""}"#, #"{"a":"\""}"#,
     ])
     func complete(body: String) {
         #expect(JSONCompleteness.isComplete(Array(body.utf8)))
@@ -164,6 +165,7 @@ struct JSONCompletenessTests {
 
     @Test("bodies cut short are not", arguments: [
         #"{"results":[{"_id":1}],"totalCo"#, #"{"results":[{"_id":1}"#, #"{"a":"b\"#, "", "   ", #"[{"#,
+        #"{"a":"b\"}"#, #"{"a":"\\\"}"#, #"{"a":"b\\"#,
     ])
     func truncated(body: String) {
         #expect(!JSONCompleteness.isComplete(Array(body.utf8)))

@@ -14,23 +14,25 @@ enum JSONCompleteness {
     }
 
     static func isComplete(_ body: [UInt8]) -> Bool {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var sawValue = false
-        for byte in body {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
+        body.withUnsafeBufferPointer { bytes in
+            var depth = 0
+            var sawValue = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case 0x22:  // "
+                    sawValue = true
+                    guard let end = JSONStringScan.end(of: bytes, contentFrom: index) else { return false }
+                    index = end
+                case 0x7B, 0x5B: depth += 1; sawValue = true   // { [
+                case 0x7D, 0x5D: depth -= 1                    // } ]
+                case 0x20, 0x0A, 0x0D, 0x09: break             // whitespace
+                default: sawValue = true
+                }
             }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true; sawValue = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; sawValue = true
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): break
-            default: sawValue = true
-            }
+            return sawValue && depth <= 0
         }
-        return sawValue && !inString && depth <= 0
     }
 }

@@ -98,26 +98,26 @@ public enum AtlasJSON {
         return out
     }
 
-    private static func firstLeadingZero(in bytes: [UInt8]) -> Int? {
-        var inString = false
-        var previousSignificant: UInt8 = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if inString {
-                if byte == UInt8(ascii: "\\") { index += 2; continue }
-                if byte == UInt8(ascii: "\"") { inString = false; previousSignificant = byte }
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-            } else if byte == UInt8(ascii: "0"), startsNumber(previousSignificant), index + 1 < bytes.count,
-                      isDigit(bytes[index + 1]) {
-                return index
-            } else if !isWhitespace(byte) {
-                previousSignificant = byte
+    private static func firstLeadingZero(in body: [UInt8]) -> Int? {
+        body.withUnsafeBufferPointer { bytes in
+            var previousSignificant: UInt8 = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x22 {  // a string: nothing in it is a number
+                    guard let end = JSONStringScan.end(of: bytes, contentFrom: index + 1) else { return nil }
+                    previousSignificant = byte
+                    index = end
+                    continue
+                }
+                if byte == 0x30, startsNumber(previousSignificant), index + 1 < bytes.count, isDigit(bytes[index + 1]) {
+                    return index
+                }
+                if !isWhitespace(byte) { previousSignificant = byte }
+                index += 1
             }
-            index += 1
+            return nil
         }
-        return nil
     }
 
     /// A number starts after one of these (or after a minus sign).
