@@ -40,6 +40,7 @@ struct NoSessionBusTests {
             #expect(mentions.isEmpty, "\(mentions)")
             #expect(verbose.stderr.contains("from the environment"), "--verbose names the source:\n\(verbose.stderr)")
             #expect(machine.leaks(of: [machine.credentials.privateKey]) == [])
+            machine.expectSearchFindsWrittenData()
         }
     }
 

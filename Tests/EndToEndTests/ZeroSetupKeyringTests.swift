@@ -55,6 +55,7 @@ struct ZeroSetupKeyringTests {
 
             #expect(!machine.writtenFiles.isEmpty, "the runs wrote their cache and history under HOME, and they were searched")
             #expect(machine.leaks(of: [secret]) == [])
+            machine.expectSearchFindsWrittenData()
         }
     }
 
@@ -79,6 +80,10 @@ struct ZeroSetupKeyringTests {
             #expect(simulator.acceptsRefreshToken(refresh), "the keyring holds the current refresh token")
             #expect(!simulator.acceptsRefreshToken(login.refreshToken), "the old one was used up")
             #expect(try Data(contentsOf: machine.configFile) == config, "config.toml is untouched: the tokens live in the keyring")
+            // Replaced as go-keyring replaces them: still one item each, with its label.
+            for property in ["access_token", "refresh_token"] {
+                #expect(try await machine.keyringLabels(property) == ["Password for '\(property)' on 'atlascli_default'"])
+            }
 
             // Later runs use the stored pair as it is.
             try await machine.expectCheck()
@@ -91,6 +96,7 @@ struct ZeroSetupKeyringTests {
 
             #expect(!machine.writtenFiles.isEmpty)
             #expect(machine.leaks(of: [login.accessToken, login.refreshToken, access, refresh]) == [])
+            machine.expectSearchFindsWrittenData()
         }
     }
 }

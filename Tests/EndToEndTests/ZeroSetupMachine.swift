@@ -108,6 +108,12 @@ final class ZeroSetupMachine {
         return try await keyring.lookedUp(service: "atlascli_\(profile)", account: property)
     }
 
+    /// The labels of the keyring's items for `property`: one item, labelled as go-keyring labels it.
+    func keyringLabels(_ property: String, profile: String = "default") async throws -> [String] {
+        let keyring = try #require(keyring, "this machine has no keyring")
+        return try await keyring.foundLabels(service: "atlascli_\(profile)", account: property)
+    }
+
     // MARK: Runs
 
     /// Only what an `atlas` user's shell has that matters here: HOME, PATH and, with a
@@ -210,6 +216,14 @@ final class ZeroSetupMachine {
             return path != config && !path.hasPrefix(keyringFiles)
                 && (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
         }
+    }
+
+    /// The control of `leaks(of:)`: the same search finds what the runs did write, the
+    /// project's ID, in list's output and in a cache file under ~/.cache/atlas-certs.
+    func expectSearchFindsWrittenData(sourceLocation: SourceLocation = #_sourceLocation) {
+        let found = leaks(of: [project.id])
+        #expect(found.contains { $0.hasPrefix("secret #0 in stdout of list") }, "\(found)", sourceLocation: sourceLocation)
+        #expect(found.contains { $0.contains("/.cache/atlas-certs/") }, "\(found)", sourceLocation: sourceLocation)
     }
 
     /// Where any of `secrets` (whole, or its last 12 characters) appears in the runs'
