@@ -59,6 +59,22 @@ struct ZeroSetupKeyringTests {
         }
     }
 
+    @Test("the keys stored for another profile are not used: one line, exit 1, nothing sent", KeyringHarness.required)
+    func keysOfAnotherProfile() async throws {
+        try await ZeroSetupMachine.with(keyring: true) { machine in
+            try await machine.storeInKeyring("public_api_key", machine.credentials.publicKey, profile: "work")
+            try await machine.storeInKeyring("private_api_key", machine.credentials.privateKey, profile: "work")
+            try machine.writeConfig(authType: "api_keys")
+            let run = try await machine.run(["list", "--output", "json"])
+            #expect(run.status == 1)
+            #expect(run.stdout.isEmpty)
+            #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("atlascli_default"), "names the service it looked in:\n\(run.stderr)")
+            #expect(machine.simulator.requestLog.isEmpty)
+            #expect(machine.leaks(of: [machine.credentials.privateKey]) == [])
+        }
+    }
+
     @Test("a browser login whose access token expired: one refresh, rotated tokens back in the keyring, no refresh after",
           KeyringHarness.required, TmuxHarness.required)
     func expiredBrowserLogin() async throws {
