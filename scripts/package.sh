@@ -80,6 +80,15 @@ mkdir -p "$folder/completions" "$folder/man"
 sed -e '/^#/d' -e "s/@VERSION@/$version/" -e "s/your-github-owner/$owner/" "$repo/deploy/atlas-cli-plugin/manifest.yml" > "$folder/manifest.yml"
 cp "$binary" "$folder/atlas-certs"
 chmod 0755 "$folder/atlas-certs"
+# Symbols and debug info are most of a release binary's size and no use to a plugin user;
+# stripped when `strip` is there (the copy only: the build's own binary keeps them).
+if command -v strip >/dev/null 2>&1; then
+    before="$(wc -c < "$folder/atlas-certs")"
+    strip "$folder/atlas-certs"
+    echo "package.sh: stripped atlas-certs: $before -> $(wc -c < "$folder/atlas-certs") bytes" >&2
+else
+    echo "package.sh: no strip here; the binary keeps its symbols" >&2
+fi
 "$folder/atlas-certs" --generate-completion-script bash > "$folder/completions/atlas-certs.bash"
 "$folder/atlas-certs" --generate-completion-script zsh > "$folder/completions/_atlas-certs"
 "$folder/atlas-certs" --generate-completion-script fish > "$folder/completions/atlas-certs.fish"

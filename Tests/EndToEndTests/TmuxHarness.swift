@@ -19,10 +19,16 @@ final class TmuxHarness {
     let width: Int
     let height: Int
 
+    /// The tmux found on this machine, nil when there is none.
+    static let executable = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+    static let missingReason = "tmux is not installed; .ci/run installs it (apt-get install tmux)."
+    /// For tests that run tmux only in part of their work: not run, with the reason, without tmux.
+    static var required: ConditionTrait { .enabled(if: executable != nil, Comment(rawValue: missingReason)) }
+
     init(width: Int = 100, height: Int = 30) throws {
-        guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError("tmux is not installed; .ci/run installs it (apt-get install tmux).")
+        guard let tmux = Self.executable else {
+            throw HarnessError(Self.missingReason)
         }
         self.tmux = tmux
         self.width = width

@@ -101,6 +101,10 @@ final class KeyringHarness: @unchecked Sendable {
         try await Self.offPool { try self.lookup(service: service, account: account) }
     }
 
+    func foundLabels(service: String, account: String) async throws -> [String] {
+        try await Self.offPool { try self.labels(service: service, account: account) }
+    }
+
     func locked() async throws {
         try await Self.offPool { try self.lockLoginCollection() }
     }
@@ -147,6 +151,13 @@ final class KeyringHarness: @unchecked Sendable {
     func lookup(service: String, account: String) throws -> String? {
         let status = try run("/usr/bin/secret-tool", ["lookup", "service", service, "username", account], input: nil)
         return status.code == 0 ? status.output : nil
+    }
+
+    /// The labels of every item `secret-tool search --all` finds with these attributes. A
+    /// go-keyring write replaces the item, so the CLI's items are always one per pair.
+    func labels(service: String, account: String) throws -> [String] {
+        let status = try run("/usr/bin/secret-tool", ["search", "--all", "service", service, "username", account], input: nil)
+        return status.output.split(separator: "\n").filter { $0.hasPrefix("label = ") }.map { String($0.dropFirst("label = ".count)) }
     }
 
     /// Locks the login collection over D-Bus (`Service.Lock` needs no prompt in
