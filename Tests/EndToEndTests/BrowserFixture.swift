@@ -35,6 +35,22 @@ struct BrowserFixture {
         return BrowserFixture(simulator: simulator, data: data, now: now)
     }
 
+    /// Starts on a port below the kernel's ephemeral range (32768 up on Linux), for a test
+    /// that must start a second simulator on the same URL later: a port from the
+    /// ephemeral range, once free, can become the local port of any test's outgoing
+    /// connection meanwhile, and the second bind then fails with EADDRINUSE.
+    static func startOnStablePort(data: SimulatorData? = nil) async throws -> BrowserFixture {
+        var lastError: (any Error)?
+        for _ in 0..<20 {
+            do {
+                return try await start(port: Int.random(in: 20_000..<32_000), data: data)
+            } catch {
+                lastError = error  // taken by another test: try another
+            }
+        }
+        throw lastError ?? HarnessError("no free port below the ephemeral range")
+    }
+
     /// The port the simulator listens on.
     var port: Int { Int(simulator.baseURL.split(separator: ":").last ?? "") ?? 0 }
 

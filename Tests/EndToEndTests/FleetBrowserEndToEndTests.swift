@@ -145,7 +145,7 @@ struct FleetBrowserEndToEndTests {
         let cacheDirectory = home.appendingPathComponent(".cache/atlas-certs")
 
         // 1. A first run fills the cache.
-        let fast = try await BrowserFixture.start()
+        let fast = try await BrowserFixture.startOnStablePort()
         let port = fast.port
         let data = fast.data
         let projectName = try #require(fast.target?.project.name)
