@@ -285,7 +285,7 @@ struct SilentServerTests {
 struct StalledBodyTests {
     @Test("a response whose body stops mid-way times out within the request's timeout")
     func stalledBody() async throws {
-        let server = try StallingServer(prefix: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"results\":[")
+        let server = try HostileHTTPServer { _ in .stall([HostileHTTPServer.head(contentLength: 5_000), Data(#"{"results":["#.utf8)]) }
         defer { server.stop() }
         let transport = try AsyncHTTPClientTransport(baseURL: server.url, environment: [:])
         let started = ContinuousClock.now
@@ -302,7 +302,7 @@ struct StalledBodyTests {
 
     @Test("through the client a stalled body is retried, then one clear timeout error")
     func stalledBodyThroughClient() async throws {
-        let server = try StallingServer(prefix: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"results\":[")
+        let server = try HostileHTTPServer { _ in .stall([HostileHTTPServer.head(contentLength: 5_000), Data(#"{"results":["#.utf8)]) }
         defer { server.stop() }
         let transport = try AsyncHTTPClientTransport(baseURL: server.url, environment: [:])
         let client = AtlasClient(configuration: AtlasClientConfiguration(baseURL: server.url, requestTimeout: .milliseconds(200),

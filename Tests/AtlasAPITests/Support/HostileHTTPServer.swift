@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A scripted hostile Atlas on 127.0.0.1 for the real binary: every connection gets a
+/// A scripted hostile Atlas on 127.0.0.1 (for the client in AtlasAPITests and for the
+/// real binary in EndToEndTests, which links this file): every connection gets a
 /// thread that reads one request head, asks `reply` what to send, writes it and either
 /// closes the connection or holds it open unanswered until `stop` (a stalled body).
 ///

@@ -1,0 +1,1 @@
+../../AtlasAPITests/Support/HostileHTTPServer.swift
