@@ -134,7 +134,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
 
         let previousMatches = order
         let filteredBefore = !filter.isEmpty && narrowedFrom == filter.lowercased()
-        rows = TableSearchIndex<Row>.splice(rows, added, at: positions)
+        TableSearchIndex<Row>.splice(&rows, added, at: positions)
         search.insert(added, at: positions, context: context)
         orders.insert(added: addedAt, moved: moved, rows: rows, keeping: Row.columns.first { $0.id == sort.column },
                       context: context)
