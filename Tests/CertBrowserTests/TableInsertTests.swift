@@ -46,6 +46,59 @@ struct TableInsertTests {
         #expect(grown.visibleRows.map(\.key) == scratch.visibleRows.map(\.key))
     }
 
+    /// 60 users whose certificates share few expiries (ties in the date, time-left and
+    /// status columns) and few names (ties by user), some without a creation date (no value).
+    static func tiedUsersRows() -> [[FleetRow]] {
+        (0..<60).map { index in
+            let user = UserKey(projectID: "p-\(index % 3)", databaseName: "$external", username: "user-\(index % 7)-\(index)")
+            return (0..<(1 + index % 3)).map { certificate in
+                let id = CertificateID(UInt64(10_000 + index * 10 + certificate))
+                let months = Double((index + certificate) % 4 + 1)
+                let notAfter = Fixture.now.addingTimeInterval(months * 30 * 86_400)
+                let createdAt: Date? = (index + certificate) % 11 == 0 ? nil : Fixture.now.addingTimeInterval(-months * 86_400)
+                return FleetRow(certificate: Certificate(id: id, subject: "CN=shared", createdAt: createdAt, notAfter: notAfter, groupId: user.projectID),
+                                user: user, projectName: user.projectID)
+            }
+        }
+    }
+
+    @Test("the merged order of the sorted column, with ties and rows without a value, is the order of a sort from scratch, both ways",
+          arguments: [ColumnID.expires, .created, .timeLeft, .status, .project, .subject, .user], [true, false])
+    func mergedOrderEqualsTheFullSort(column: ColumnID, ascending: Bool) {
+        let batches = Self.tiedUsersRows().shuffled()
+        let sort = TableSort(column: column, ascending: ascending)
+        var grown = Table<FleetRow>(rows: [], sort: sort, context: Self.context)
+        var held: [FleetRow] = []
+        for batch in batches {
+            grown.insertRows(batch, context: Self.context)
+            held += batch
+            let scratch = Table(rows: Table<FleetRow>.keyOrdered(held), sort: sort, context: Self.context)
+            #expect(grown.visibleRows.map(\.key) == scratch.visibleRows.map(\.key), "after \(held.count) rows")
+            guard grown.visibleRows.map(\.key) == scratch.visibleRows.map(\.key) else { return }
+        }
+        // The other direction, derived from the merged order, is the scratch table's too.
+        grown.setSort(TableSort(column: column, ascending: !ascending), context: Self.context)
+        let scratch = Table(rows: Table<FleetRow>.keyOrdered(held), sort: TableSort(column: column, ascending: !ascending),
+                            context: Self.context)
+        #expect(grown.rows == scratch.rows)
+        #expect(grown.visibleRows.map(\.key) == scratch.visibleRows.map(\.key))
+    }
+
+    @Test("a filter on a time-dependent column typed before the rows arrive matches the new rows as a scratch table does")
+    func filterOnStatusKeepsMatchingNewRows() throws {
+        let batches = Self.tiedUsersRows()
+        var grown = Table<FleetRow>(rows: batches[0], sort: TableSort(column: .expires, ascending: false), context: Self.context)
+        let timeLeft = try #require(FleetRow.columns.first { $0.id == .timeLeft })
+        let needle = timeLeft.text(batches[1][0], Self.context).lowercased()
+        grown.setFilter(needle, context: Self.context)
+        for batch in batches.dropFirst() { grown.insertRows(batch, context: Self.context) }
+        var scratch = Table(rows: Table<FleetRow>.keyOrdered(batches.flatMap { $0 }), sort: TableSort(column: .expires, ascending: false),
+                            context: Self.context)
+        scratch.setFilter(needle, context: Self.context)
+        #expect(!scratch.visibleRows.isEmpty && scratch.visibleRows.count < scratch.rows.count, "the filter \(needle) narrows")
+        #expect(grown.visibleRows.map(\.key) == scratch.visibleRows.map(\.key))
+    }
+
     @Test("a row already held is not duplicated: the table is rebuilt from all the rows instead")
     func heldRowFallsBack() {
         let users = Self.usersRows()

@@ -87,18 +87,30 @@ extension State {
 
     // MARK: Rows from data
 
+    /// One pass over each project's users, one lookup per user in each dictionary and no
+    /// copy of a user: this runs after every batch of results (per frame while a scan
+    /// streams in), over every user of the fleet.
     func projectRows() -> [ProjectRow] {
-        projects.map { project in
+        let certificates = certificates
+        return projects.map { project in
             let projectUsers = users[project.id]
-            let managed = projectUsers?.filter(\.hasManagedCertificates) ?? []
-            let keys = managed.map { UserKey($0, projectID: project.id) }
-            let expiries = keys.flatMap { certificates[$0]?.map(\.notAfter) ?? [] }
-            let complete = projectUsers != nil && keys.allSatisfy { certificates[$0] != nil }
-            let failed = usersLoad[project.id]?.isStale == true
-                || keys.contains { certificatesLoad[$0]?.isStale == true }
+            var managed = 0
+            var expiries: [Date] = []
+            var complete = projectUsers != nil
+            var failed = usersLoad[project.id]?.isStale == true
+            for user in projectUsers ?? [] where user.hasManagedCertificates {
+                managed += 1
+                let key = UserKey(user, projectID: project.id)
+                if let list = certificates[key] {
+                    for certificate in list { expiries.append(certificate.notAfter) }
+                } else {
+                    complete = false
+                }
+                if !failed, certificatesLoad[key]?.isStale == true { failed = true }
+            }
             return ProjectRow(
                 project: project, organizationName: organizationName(project.orgId),
-                managedUsers: projectUsers.map { _ in managed.count }, expiries: expiries,
+                managedUsers: projectUsers.map { _ in managed }, expiries: expiries,
                 complete: complete, failed: failed)
         }
     }

@@ -42,6 +42,8 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// Where the selected row is in `rows`, so a re-sort finds it again by comparing
     /// integers rather than every row's key (three strings) with the selected one.
     private var selectedRowIndex: Int?
+    /// Whether `rows` are in key order (as `insertRows` keeps them); nil until asked.
+    private var keyOrdered: Bool?
 
     /// What the filter searches, and the static columns' widths.
     private var search = TableSearchIndex<Row>()
@@ -77,6 +79,7 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     /// the selected item.
     public mutating func setRows(_ newRows: [Row], context: CellContext) {
         rows = newRows
+        keyOrdered = nil
         narrowedFrom = nil
         orders = TableSortOrders()
         search = TableSearchIndex(rows: newRows, context: context)
@@ -85,46 +88,69 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
 
     /// Adds rows the table does not hold yet (one user's certificates that just arrived),
     /// keeping sort, filter and the selected item. The result is the table `setRows` of
-    /// all the rows in key order would give, for the cost of the new rows' search text,
-    /// one merge and one sort of the current column, instead of every row's text
-    /// again (348 ms at 100,000 rows, per batch, before). When the rows held are not in
+    /// all the rows in key order would give, for the cost of the new rows (their search
+    /// text, their place by binary search among the rows and in the kept order of the
+    /// sorted column, whether they match the filter) and one splice of the rows, their
+    /// search text and that order: no sort and no search of the rows held (a sort of all
+    /// 100,000 rows per batch before; docs/benchmarks.md). When the rows held are not in
     /// key order, or a new row's key is already held, it falls back to `setRows`.
     public mutating func insertRows(_ newRows: [Row], context: CellContext) {
         guard !newRows.isEmpty else { return }
         let added = newRows.sorted { $0.key < $1.key }
-        var inKeyOrder = zip(added, added.dropFirst()).allSatisfy { $0.key < $1.key }
-        if inKeyOrder { inKeyOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.key < $1.key } }
-        guard inKeyOrder else {
+        if keyOrdered == nil { keyOrdered = zip(rows, rows.dropFirst()).allSatisfy { $0.key < $1.key } }
+        guard keyOrdered == true, zip(added, added.dropFirst()).allSatisfy({ $0.key < $1.key }) else {
             setRows(Self.keyOrdered(rows + newRows), context: context)
             return
         }
-        // Merge the two key-ordered sequences; `plan` says where each merged row comes from.
-        var merged: [Row] = []
-        merged.reserveCapacity(rows.count + added.count)
-        var plan: [TableSearchIndex<Row>.Source] = []
-        plan.reserveCapacity(rows.count + added.count)
-        var old = 0, new = 0
-        while old < rows.count || new < added.count {
-            if new == added.count || (old < rows.count && rows[old].key < added[new].key) {
-                merged.append(rows[old])
-                plan.append(.held(old))
-                old += 1
-            } else {
-                if old < rows.count, rows[old].key == added[new].key {
-                    setRows(Self.keyOrdered(rows + newRows), context: context)
-                    return
-                }
-                merged.append(added[new])
-                plan.append(.added(new))
-                new += 1
+        // Where each new row goes among the held ones, by binary search on the key.
+        var positions: [Int] = []
+        positions.reserveCapacity(added.count)
+        var low = 0
+        for row in added {
+            let key = row.key
+            var high = rows.count
+            while low < high {
+                let middle = (low + high) / 2
+                if rows[middle].key < key { low = middle + 1 } else { high = middle }
             }
+            if low < rows.count, rows[low].key == key {
+                setRows(Self.keyOrdered(rows + newRows), context: context)
+                return
+            }
+            positions.append(low)
         }
-        search = search.merging(TableSearchIndex(rows: added, context: context), plan: plan)
-        rows = merged
-        narrowedFrom = nil
-        orders = TableSortOrders()
-        selectedRowIndex = nil
-        recompute(context: context)
+        // Where every held row goes, and where the new ones land.
+        var moved = [Int32](repeating: 0, count: rows.count)
+        var addedAt: [Int] = []
+        addedAt.reserveCapacity(added.count)
+        var shift = 0
+        for (offset, position) in positions.enumerated() {
+            let end = offset + 1 < positions.count ? positions[offset + 1] : rows.count
+            addedAt.append(position + shift)
+            shift += 1
+            for index in position..<end { moved[index] = Int32(index + shift) }
+        }
+        for index in 0..<(positions.first ?? rows.count) { moved[index] = Int32(index) }
+
+        let previousMatches = order
+        let filteredBefore = !filter.isEmpty && narrowedFrom == filter.lowercased()
+        TableSearchIndex<Row>.splice(&rows, added, at: positions)
+        search.insert(added, at: positions, context: context)
+        orders.insert(added: addedAt, moved: moved, rows: rows, keeping: Row.columns.first { $0.id == sort.column },
+                      context: context)
+        selectedRowIndex = selectedRowIndex.map { Int(moved[$0]) }
+        // The filter, unchanged and typed before these rows came: the rows it matched, and
+        // the new ones that match.
+        var matched: [Int]?
+        if filteredBefore, !search.refreshDynamicText(rows, context: context) {
+            let needle = filter.lowercased()
+            var visible = previousMatches.map { Int(moved[$0]) }
+            for index in addedAt where search.matches(index: index, needle: needle) { visible.append(index) }
+            matched = visible
+        } else {
+            narrowedFrom = nil
+        }
+        recompute(context: context, matched: matched)
     }
 
     /// `rows` in key order, the order the views build them in.
@@ -180,14 +206,17 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
     }
 
     /// Re-filters and re-sorts, then puts the cursor back on the selected key, or on the
-    /// same position when that row is gone.
-    private mutating func recompute(context: CellContext) {
+    /// same position when that row is gone. `matched`, when given, are the rows that pass
+    /// the filter, in any order (`insertRows` knows them without a search).
+    private mutating func recompute(context: CellContext, matched: [Int]? = nil) {
         let previousCursor = cursor
         let columns = Row.columns
         let needle = filter.lowercased()
 
         var visible: [Int] = []
-        if needle.isEmpty {
+        if let matched {
+            visible = columns.contains { $0.id == sort.column } ? matched : matched.sorted()
+        } else if needle.isEmpty {
             visible = Array(rows.indices)
         } else {
             // A new minute changes rows' time left and status: narrowing no longer holds.
@@ -211,11 +240,11 @@ public struct Table<Row: TableRowModel>: Sendable, Equatable {
                 visible = full.map(Int.init)
             } else {
                 // The filter keeps the rows it matched in the order of all rows.
-                var matched = [Bool](repeating: false, count: rows.count)
-                for index in visible { matched[index] = true }
+                var passes = [Bool](repeating: false, count: rows.count)
+                for index in visible { passes[index] = true }
                 var filtered: [Int] = []
                 filtered.reserveCapacity(visible.count)
-                for index in full where matched[Int(index)] { filtered.append(Int(index)) }
+                for index in full where passes[Int(index)] { filtered.append(Int(index)) }
                 visible = filtered
             }
         }
