@@ -16,11 +16,14 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 start=$(date +%s)
-swift build --package-path "$here" -c release \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library </dev/null
-echo "run.sh: fuzz build took $(( $(date +%s) - start )) s"
+# FUZZ_SKIP_BUILD=1: use the binary already built (several run.sh at once, one build).
+if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then
+  swift build --package-path "$here" -c release \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library </dev/null
+  echo "run.sh: fuzz build took $(( $(date +%s) - start )) s"
+fi
 binary="$here/.build/release/AtlasFuzz"
-"$here/seed.sh" "$here/.build/shared-seeds"
+"$here/seed.sh" "$here/.build/shared-seeds" >/dev/null
 
 failed=()
 summary=()
@@ -33,7 +36,10 @@ for target in "${targets[@]}"; do
   [ -d "$here/.build/shared-seeds/$target" ] && seeds+=("$here/.build/shared-seeds/$target")
   echo "run.sh: fuzzing $target for $seconds s"
   status=0
-  ATLAS_FUZZ_TARGET="$target" "$binary" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  # No Swift backtracer: its crash handler reads unmapped memory, which ASan reports over
+  # the real failure.
+  ATLAS_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no \
+    LSAN_OPTIONS="suppressions=$here/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" "$binary" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
     -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "${seeds[@]}" \
     </dev/null >"$log" 2>&1 || status=$?
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)

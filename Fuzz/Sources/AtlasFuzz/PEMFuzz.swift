@@ -18,7 +18,7 @@ enum PEMFuzz {
         }
         switch IssuedAnswerCheck.check(issued) {
         case .success(let details):
-            Invariant.require(labels.map { $0.first == "CERTIFICATE" } ?? false, "accepted without a leading certificate block")
+            Invariant.require((try? labels.get())?.first == "CERTIFICATE", "accepted without a leading certificate block")
             Invariant.requireTerminalSafe(TerminalSafe.sanitize(details.subject), "the subject")
         case .failure(let problem):
             Invariant.require(!problem.reason.isEmpty, "an empty reason")

@@ -11,3 +11,20 @@ public func atlasFuzzTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> C
     FuzzTarget.selected.run(bytes)
     return 0
 }
+
+/// libFuzzer's driver (`FuzzerDriver`'s C entry point), given our callback.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func llvmFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
+) -> CInt
+
+/// SwiftPM links an executable target with `main` defined as `<module>_main` (so tests can
+/// link it), which hides libFuzzer's own `main`; this one hands over to libFuzzer's driver.
+@_cdecl("AtlasFuzz_main")
+public func atlasFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return llvmFuzzerRunDriver(&count, &arguments, { atlasFuzzTestOneInput($0, $1) })
+}
