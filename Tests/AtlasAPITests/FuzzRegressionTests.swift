@@ -20,6 +20,13 @@ struct FuzzRegressionTests {
         #expect(!problem.reason.contains("AAAA"))
     }
 
+    /// pem target, after the first fix: a key body under a BEGIN line with four dashes.
+    @Test("a malformed key block inside the certificate block is not passed on either")
+    func malformedKeyInsideCertificateBlock() {
+        let text = "-----BEGIN CERTIFICATE-----\n----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY----\n-----END CERTIFICATE-----\n"
+        #expect(IssuedCertificatePEM(pem: text).certificatePEM == nil)
+    }
+
     @Test("a certificate block without another block inside is still found")
     func plainCertificateBlock() {
         let text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n"

@@ -14,7 +14,9 @@ enum PEMFuzz {
         let issued = ParserEntryPoints.issuedCertificatePEM(text)
         if let certificate = issued.certificatePEM {
             Invariant.require(certificate.hasPrefix("-----BEGIN CERTIFICATE-----"), "the certificate block does not start with BEGIN")
-            Invariant.require(!certificate.contains("PRIVATE KEY"), "the certificate block holds a private key: \(certificate.prefix(120).debugDescription)")
+            // Nothing but the block's own BEGIN and END lines: no other block's line inside.
+            let body = certificate.dropFirst("-----BEGIN CERTIFICATE-----".count).dropLast("-----END CERTIFICATE-----\n".count)
+            Invariant.require(!body.contains("-"), "the certificate block holds another block's line: \(certificate.prefix(160).debugDescription)")
         }
         switch IssuedAnswerCheck.check(issued) {
         case .success(let details):
