@@ -21,7 +21,9 @@ enum WidthFuzz {
 
         let cut = TextFit.truncated(text, to: columns)
         Invariant.require(TextWidth.of(cut) <= columns, "truncated to \(columns) is \(TextWidth.of(cut)) wide")
-        if width <= columns { Invariant.require(cut == text, "text that fits was cut") }
+        // (Zero columns hold nothing, not even text of width 0: the fuzzer's first find was
+        // this invariant without `columns > 0`.)
+        if width <= columns, columns > 0 { Invariant.require(cut == text, "text that fits was cut") }
         let padded = TextFit.padded(text, to: columns, alignRight: bytes.count % 2 == 0)
         Invariant.require(TextWidth.of(padded) == columns, "padded to \(columns) is \(TextWidth.of(padded)) wide")
 
