@@ -11,6 +11,9 @@ let package = Package(
         .executable(name: "atlas-certs-bench", targets: ["atlas-certs-bench"]),
         .library(name: "AtlasAPI", targets: ["AtlasAPI"]),
         .library(name: "AtlasSimulator", targets: ["AtlasSimulator"]),
+        // For the fuzz package (Fuzz/Package.swift), which feeds their parsers.
+        .library(name: "CertBrowser", targets: ["CertBrowser"]),
+        .library(name: "NcursesTerminal", targets: ["NcursesTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

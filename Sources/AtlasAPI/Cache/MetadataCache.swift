@@ -137,7 +137,6 @@ public struct MetadataCache: Sendable {
 
     /// Reads the cache file; see `CacheLoadResult`. Never throws.
     public func load() -> CacheLoadResult {
-        let data: Data
         let directoryFD: Int32
         switch CacheDirectory.openExisting(directory) {
         case .missing: return .miss
@@ -150,8 +149,15 @@ public struct MetadataCache: Sendable {
         switch outcome {
         case .missing: return .miss
         case .problem(let why): return ignored(why)
-        case .data(let bytes): data = bytes
+        case .data(let bytes): return result(decoding: bytes)
         }
+    }
+
+    /// What `load()` makes of the bytes it read from the cache file: a hit, or the reason
+    /// they are ignored. Separate from the file handling so the fuzz package (Fuzz/) can
+    /// feed it bytes without a file system.
+    @_spi(Fuzzing)
+    public func result(decoding data: Data) -> CacheLoadResult {
         let file: CacheFile
         do {
             file = try AtlasJSON.decoder().decode(CacheFile.self, from: data)

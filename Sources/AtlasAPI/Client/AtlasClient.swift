@@ -145,10 +145,14 @@ public struct IssuedCertificatePEM: Sendable, CustomStringConvertible, CustomDeb
 
     public func withPEM<T>(_ body: (String) throws -> T) rethrows -> T { try body(pem) }
 
-    /// The certificate block alone (no key), safe to parse and show.
+    /// The certificate block alone (no key), safe to parse and show; nil when there is none,
+    /// or when its body holds a dash: base64 has none, so that is another block's BEGIN or
+    /// END line (however many dashes), and a key block there would be passed on with it
+    /// (found by the pem fuzz target, docs/fuzzing.md).
     public var certificatePEM: String? {
         guard let start = pem.range(of: "-----BEGIN CERTIFICATE-----"),
-              let end = pem.range(of: "-----END CERTIFICATE-----", range: start.upperBound..<pem.endIndex)
+              let end = pem.range(of: "-----END CERTIFICATE-----", range: start.upperBound..<pem.endIndex),
+              !pem[start.upperBound..<end.lowerBound].contains("-")
         else { return nil }
         return String(pem[start.lowerBound..<end.upperBound]) + "\n"
     }
