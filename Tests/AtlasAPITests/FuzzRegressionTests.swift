@@ -32,4 +32,42 @@ struct FuzzRegressionTests {
         let text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n"
         #expect(IssuedCertificatePEM(pem: text).certificatePEM == "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     }
+
+    /// width target: a spacing mark (U+119DF) at the start of right-aligned text joined the
+    /// last padding space, so the padded text was one column short.
+    @Test("padding holds when a space would join the text's first or last grapheme", arguments: [
+        ("\u{119DF}\u{FFFD}x", true), ("a\u{600}", false), ("\u{0903}ab", true),
+    ])
+    func paddingHoldsItsWidth(text: String, alignRight: Bool) {
+        for width in 4...12 {
+            #expect(TextWidth.of(TextFit.padded(text, to: width, alignRight: alignRight)) == width, "\(width)")
+        }
+    }
+
+    /// config target: toml++ asserts (aborts) on a table header whose key starts with
+    /// another character; it must be one "not valid TOML" line naming the position.
+    @Test("a table header starting with a comma is a syntax error, not an abort", arguments: [
+        "version = 2\n[,efault]\norg_id = \"x\"\n", "[[ ,a]]\n", "a = 1\n  [ {x]\n", "[=]\n",
+    ])
+    func tomlHeaderTypo(text: String) {
+        #expect(TOMLReading.unparsableHeader(in: text) != nil)
+        #expect(throws: TOMLReading.SyntaxError.self) { _ = try TOMLReading.table(text) }
+    }
+
+    @Test("lines that start with a bracket inside values, strings and comments are not headers", arguments: [
+        "a = [\n  [1, 2],\n  [ {x = 1} ],\n]\n", "s = \"\"\"\n[,x]\n\"\"\"\n", "# [,x]\n[ok]\nb = 'it\\s'\n",
+        "[\"quoted key\"]\nx = 1\n[[arr]]\n[ spaced . key ]\n",
+    ])
+    func tomlValuesAreNotHeaders(text: String) throws {
+        #expect(TOMLReading.unparsableHeader(in: text) == nil)
+        _ = try TOMLReading.table(text)
+    }
+
+    @Test("the Atlas CLI config reader says which file and where, for the fuzzer's input")
+    func configTypoMessage() {
+        let error = #expect(throws: AtlasError.self) {
+            _ = try AtlasCLIConfig.parse("version = 2\n[,efault]\npublic_api_key = \"k\"\n", path: "/x/config.toml")
+        }
+        #expect(error?.message.hasPrefix("The Atlas CLI config file /x/config.toml is not valid TOML (line 2, column 2)") == true, "\(error?.message ?? "")")
+    }
 }

@@ -38,9 +38,8 @@ struct AtlasCLIConfig: Sendable, Equatable {
     static func parse(_ text: String, path: String) throws -> AtlasCLIConfig {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
+            table = try TOMLReading.table(text)
+        } catch let position as TOMLReading.SyntaxError {
             throw AtlasError(kind: .credentials,
                              message: "The Atlas CLI config file \(path) is not valid TOML (line \(position.line), column \(position.column)); fix it, or set the credentials in environment variables.")
         } catch {

@@ -37,9 +37,8 @@ public struct AtlasCertsSettings: Sendable, Equatable {
     public static func parse(_ text: String, path: String) throws -> AtlasCertsSettings {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
+            table = try TOMLReading.table(text)
+        } catch let position as TOMLReading.SyntaxError {
             throw AtlasError(kind: .invalidInput, message: "The settings file \(path) is not valid TOML (line \(position.line), column \(position.column)).")
         } catch {
             throw AtlasError(kind: .invalidInput, message: "The settings file \(path) could not be parsed as TOML.")

@@ -27,8 +27,22 @@ public enum TextFit {
     /// `text` truncated to `width` columns and padded with spaces to exactly `width`.
     public static func padded(_ text: String, to width: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
         let cut = truncated(text, to: width, ellipsis: ellipsis)
-        let gap = max(0, width - TextWidth.of(cut))
+        var gap = max(0, width - TextWidth.of(cut))
+        var padded = pad(cut, gap, alignRight)
+        // A space can join the text's edge grapheme (a spacing mark after it, a prepended
+        // format character before it) and take no column of its own: the fuzz target's
+        // find (Fuzz/Findings/width-padded-one-short). Add spaces until the width holds.
+        var measured = TextWidth.of(padded)
+        while measured < width && gap <= width {
+            gap += 1
+            padded = pad(cut, gap, alignRight)
+            measured = TextWidth.of(padded)
+        }
+        return padded
+    }
+
+    private static func pad(_ text: String, _ gap: Int, _ alignRight: Bool) -> String {
         let spaces = String(repeating: " ", count: gap)
-        return alignRight ? spaces + cut : cut + spaces
+        return alignRight ? spaces + text : text + spaces
     }
 }
