@@ -1,7 +1,8 @@
 import Foundation
 
 /// What the browser knows about the fleet, as kept in the disk cache so that the next start
-/// can show it at once (marked stale) while it refreshes.
+/// can show it at once (marked stale) while it refreshes: the fleet engine's data
+/// (`FleetData`, as `FleetModel` holds it) and when it was current.
 ///
 /// Metadata only, by construction: organizations, projects, database users and certificate
 /// metadata (ID, subject, dates, project). There is no field for a PEM, a private key, a
@@ -31,28 +32,46 @@ public struct MetadataSnapshot: Sendable, Equatable, Codable {
         set { savedAtSeconds = Self.wholeSeconds(newValue) }
     }
     private var savedAtSeconds: Date
-    public var organizations: [Organization]
-    public var projects: [Project]
+    /// The fleet engine's data, as `FleetModel.data` holds it.
+    public var fleet: FleetData
+
+    public var organizations: [Organization] {
+        get { fleet.organizations }
+        set { fleet.organizations = newValue }
+    }
+    public var projects: [Project] {
+        get { fleet.projects }
+        set { fleet.projects = newValue }
+    }
     /// Database users by project ID; a project is present once its users were loaded.
-    public var users: [String: [DatabaseUser]]
+    public var users: [String: [DatabaseUser]] {
+        get { fleet.usersByProject }
+        set { fleet.usersByProject = newValue }
+    }
     /// Certificates by user; a user is present once their certificates were loaded (an empty
     /// list then means the user has none).
-    public var certificates: [UserKey: [Certificate]]
+    public var certificates: [UserKey: [Certificate]] {
+        get { fleet.certificatesByUser }
+        set { fleet.certificatesByUser = newValue }
+    }
 
     /// The user a list of certificates belongs to (the same key the browser uses).
     public typealias UserKey = AtlasAPI.UserKey
+
+    /// The fleet engine's data as it stood at `savedAt`.
+    public init(savedAt: Date, fleet: FleetData) {
+        self.kind = Self.kindMarker
+        self.version = Self.formatVersion
+        self.savedAtSeconds = Self.wholeSeconds(savedAt)
+        self.fleet = fleet
+    }
 
     public init(
         savedAt: Date, organizations: [Organization] = [], projects: [Project] = [],
         users: [String: [DatabaseUser]] = [:], certificates: [UserKey: [Certificate]] = [:]
     ) {
-        self.kind = Self.kindMarker
-        self.version = Self.formatVersion
-        self.savedAtSeconds = Self.wholeSeconds(savedAt)
-        self.organizations = organizations
-        self.projects = projects
-        self.users = users
-        self.certificates = certificates
+        self.init(savedAt: savedAt, fleet: FleetData(organizations: organizations, projects: projects,
+                                                     usersByProject: users, certificatesByUser: certificates))
     }
 
     /// `date` without its sub-second part, as the JSON keeps it.
@@ -90,9 +109,9 @@ public struct MetadataSnapshot: Sendable, Equatable, Codable {
                 forKey: .version, in: container, debugDescription: "cache format \(version), expected \(Self.formatVersion)")
         }
         savedAtSeconds = Self.wholeSeconds(try container.decode(Date.self, forKey: .savedAt))
-        organizations = try container.decode([Organization].self, forKey: .organizations)
-        projects = try container.decode([Project].self, forKey: .projects)
-        users = try container.decode([String: [DatabaseUser]].self, forKey: .users)
+        let organizations = try container.decode([Organization].self, forKey: .organizations)
+        let projects = try container.decode([Project].self, forKey: .projects)
+        let users = try container.decode([String: [DatabaseUser]].self, forKey: .users)
         let entries = try container.decode([UserCertificates].self, forKey: .certificates)
         var certificates: [UserKey: [Certificate]] = [:]
         certificates.reserveCapacity(entries.count)
@@ -103,7 +122,8 @@ public struct MetadataSnapshot: Sendable, Equatable, Codable {
                     forKey: .certificates, in: container, debugDescription: "a user is listed twice")
             }
         }
-        self.certificates = certificates
+        fleet = FleetData(organizations: organizations, projects: projects, usersByProject: users,
+                          certificatesByUser: certificates)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -17,12 +17,14 @@ import Foundation
 /// Drivers run the jobs: `FleetScanner` in a task group for the commands, the browser as
 /// effects with request IDs. `apply` takes a job's outcome and says what to do next.
 public struct FleetModel: Sendable, Equatable {
-    public private(set) var organizations: [Organization] = []
-    public private(set) var projects: [Project] = []
+    /// What has arrived (what the disk cache stores).
+    public private(set) var data = FleetData()
+    public var organizations: [Organization] { data.organizations }
+    public var projects: [Project] { data.projects }
     /// Every database user listed, by project ID, as Atlas listed them.
-    public private(set) var usersByProject: [String: [DatabaseUser]] = [:]
+    public var usersByProject: [String: [DatabaseUser]] { data.usersByProject }
     /// The certificates of each MANAGED user whose listing arrived.
-    public private(set) var certificatesByUser: [UserKey: [Certificate]] = [:]
+    public var certificatesByUser: [UserKey: [Certificate]] { data.certificatesByUser }
 
     public private(set) var projectsRecord = FleetJobRecord()
     public private(set) var usersRecords: [String: FleetJobRecord] = [:]
@@ -31,25 +33,24 @@ public struct FleetModel: Sendable, Equatable {
     /// Counts of work done, kept up to date as outcomes arrive.
     public private(set) var tally = FleetTally()
     private var projectTallies: [String: FleetTally] = [:]
+    /// Jobs cancelled before they answered (users and certificates jobs), and the users
+    /// whose last certificates job failed: kept as records change, because the browser's
+    /// footer asks for both on every frame after new results (a pass over every record
+    /// per batch before).
+    public private(set) var cancelledJobs = 0
+    private var failedUsers = Set<UserKey>()
 
     public init() {}
 
     /// A model holding data known from before (the disk cache), with no job run yet.
-    public init(organizations: [Organization], projects: [Project], usersByProject: [String: [DatabaseUser]],
-                certificatesByUser: [UserKey: [Certificate]]) {
-        restore(organizations: organizations, projects: projects, usersByProject: usersByProject,
-                certificatesByUser: certificatesByUser)
+    public init(_ data: FleetData) {
+        restore(data)
     }
 
     /// Replaces the data with what was known from before (the disk cache), keeping where
     /// the jobs stand (a refresh may already be running).
-    public mutating func restore(organizations: [Organization], projects: [Project],
-                                 usersByProject: [String: [DatabaseUser]], certificatesByUser: [UserKey: [Certificate]]) {
-        self.organizations = organizations
-        self.projects = projects
-        let ids = Set(projects.map(\.id))
-        self.usersByProject = usersByProject.filter { ids.contains($0.key) }
-        self.certificatesByUser = certificatesByUser.filter { ids.contains($0.key.projectID) }
+    public mutating func restore(_ data: FleetData) {
+        self.data = data.keepingListedProjects()
         retallyAll()
     }
 
@@ -77,23 +78,24 @@ public struct FleetModel: Sendable, Equatable {
     public mutating func apply(_ outcome: FleetOutcome, _ now: Date) -> FleetStep {
         switch outcome {
         case .projects(let projects, let organizations):
-            self.organizations = organizations
-            self.projects = projects
+            data.organizations = organizations
+            data.projects = projects
             projectsRecord.succeed(now)
             // Forget whatever belonged to projects that are gone.
             let ids = Set(projects.map(\.id))
-            usersByProject = usersByProject.filter { ids.contains($0.key) }
+            data = data.keepingListedProjects()
             usersRecords = usersRecords.filter { ids.contains($0.key) }
-            certificatesByUser = certificatesByUser.filter { ids.contains($0.key.projectID) }
             certificatesRecords = certificatesRecords.filter { ids.contains($0.key.projectID) }
+            recountRecords()
             retallyAll()
             return .run(projects.map { .users(projectID: $0.id) })
 
         case .users(let projectID, let users):
-            usersByProject[projectID] = users
+            data.usersByProject[projectID] = users
+            if usersRecords[projectID]?.isCancelled == true { cancelledJobs -= 1 }
             usersRecords[projectID, default: FleetJobRecord()].succeed(now)
             let keys = Set(users.map { UserKey($0, projectID: projectID) })
-            certificatesByUser = certificatesByUser.filter { $0.key.projectID != projectID || keys.contains($0.key) }
+            data.certificatesByUser = certificatesByUser.filter { $0.key.projectID != projectID || keys.contains($0.key) }
             var queued = Set<UserKey>()
             var jobs: [FleetJob] = []
             for user in users where user.hasManagedCertificates {
@@ -106,7 +108,7 @@ public struct FleetModel: Sendable, Equatable {
 
         case .certificates(let user, let certificates):
             let before = certificatesByUser[user]?.count ?? 0
-            certificatesByUser[user] = certificates
+            data.certificatesByUser[user] = certificates
             if isListedManaged(user) { adjust(user.projectID, usersDone: 0, certificates: certificates.count - before) }
             update(.certificates(user)) { $0.succeed(now) }
             return .run([])
@@ -126,7 +128,7 @@ public struct FleetModel: Sendable, Equatable {
         var list = certificatesByUser[user] ?? []
         guard !list.contains(where: { $0.id == certificate.id }) else { return }
         list.append(certificate)
-        certificatesByUser[user] = list
+        data.certificatesByUser[user] = list
         if isListedManaged(user) { adjust(user.projectID, usersDone: 0, certificates: 1) }
     }
 
@@ -178,7 +180,6 @@ public struct FleetModel: Sendable, Equatable {
     /// for this on every frame after new results, and working out `managedUsers` once per
     /// project made that quadratic (seconds per frame at 30,000 users).
     public var failures: [ScanFailure] {
-        let failedUsers = Set(certificatesRecords.compactMap { $0.value.error == nil ? nil : $0.key })
         let failedProjects = Set(failedUsers.map(\.projectID))
         var failures: [ScanFailure] = []
         for project in projects {
@@ -196,11 +197,6 @@ public struct FleetModel: Sendable, Equatable {
         return failures
     }
 
-    /// Jobs cancelled before they answered.
-    public var cancelledJobs: Int {
-        usersRecords.values.filter(\.isCancelled).count + certificatesRecords.values.filter(\.isCancelled).count
-    }
-
     // MARK: Tally
 
     private func isListedManaged(_ user: UserKey) -> Bool {
@@ -213,16 +209,31 @@ public struct FleetModel: Sendable, Equatable {
         case .projects:
             change(&projectsRecord)
         case .users(let projectID):
+            let wasCancelled = usersRecords[projectID]?.isCancelled == true
             change(&usersRecords[projectID, default: FleetJobRecord()])
+            cancelledJobs += Self.step(wasCancelled, usersRecords[projectID]?.isCancelled == true)
             retally(projectID)
         case .certificates(let user):
-            let wasDone = certificatesRecords[user]?.isDone ?? (certificatesByUser[user] != nil)
+            let before = certificatesRecords[user]
+            let wasDone = before?.isDone ?? (certificatesByUser[user] != nil)
             change(&certificatesRecords[user, default: FleetJobRecord()])
-            let isDone = certificatesRecords[user]?.isDone ?? false
+            let after = certificatesRecords[user]
+            cancelledJobs += Self.step(before?.isCancelled == true, after?.isCancelled == true)
+            if after?.error != nil { failedUsers.insert(user) } else { failedUsers.remove(user) }
+            let isDone = after?.isDone ?? false
             if wasDone != isDone && isListedManaged(user) {
                 adjust(user.projectID, usersDone: isDone ? 1 : -1, certificates: 0)
             }
         }
+    }
+
+    /// +1 when a flag became true, -1 when it became false.
+    private static func step(_ was: Bool, _ is: Bool) -> Int { was == `is` ? 0 : (`is` ? 1 : -1) }
+
+    /// `cancelledJobs` and `failedUsers` counted afresh, after records were dropped.
+    private mutating func recountRecords() {
+        cancelledJobs = usersRecords.values.filter(\.isCancelled).count + certificatesRecords.values.filter(\.isCancelled).count
+        failedUsers = Set(certificatesRecords.compactMap { $0.value.error == nil ? nil : $0.key })
     }
 
     private mutating func adjust(_ projectID: String, usersDone: Int, certificates: Int) {

@@ -59,6 +59,7 @@ extension State {
         hiddenSupersededFleet = hidden
         fleetTable = Table(rows: rows, sort: TableSort(column: .expires), context: context(now))
         fleetTableSource = FleetTableSource(self, now: now)
+        changes.fleetTableBuilt()
         message = nil
         let everythingLoaded = projectsLoad.lastLoaded != nil && pending.isEmpty
             && projects.allSatisfy { users[$0.id] != nil }
@@ -107,7 +108,7 @@ extension State {
     /// Starts one job of the fleet engine as an effect with its own request ID.
     mutating func load(_ job: FleetJob, _ now: Date) -> Effect {
         let id = newRequest(LoadTarget(job))
-        fleet.begin(job, now)
+        changeFleet(for: job) { $0.begin(job, now) }
         return .load(id, job)
     }
 
@@ -145,8 +146,8 @@ extension State {
         for id in ids {
             guard let job = pending.removeValue(forKey: id)?.job else { continue }
             switch reason {
-            case .replaced: fleet.abandon(job)
-            case .user, .walkStopped: _ = fleet.apply(.cancelled(job), now)
+            case .replaced: changeFleet(for: job) { $0.abandon(job) }
+            case .user, .walkStopped: _ = changeFleet(for: job) { $0.apply(.cancelled(job), now) }
             }
         }
         if reason == .user {

@@ -14,7 +14,10 @@ extension State {
 
     mutating func receive(_ id: RequestID, _ outcome: FleetOutcome, _ now: Date) -> [Effect] {
         guard accept(id, LoadTarget(outcome.job)) else { return [] }
-        let step = fleet.apply(outcome, now)
+        // A new project list changes every table; any other outcome, its job's rows.
+        let step = if case .projects = outcome { fleet.apply(outcome, now) } else {
+            changeFleet(for: outcome.job) { $0.apply(outcome, now) }
+        }
         var effects: [Effect] = []
         switch step {
         case .run(let jobs):

@@ -87,32 +87,41 @@ extension State {
 
     // MARK: Rows from data
 
-    /// One pass over each project's users, one lookup per user in each dictionary and no
-    /// copy of a user: this runs after every batch of results (per frame while a scan
-    /// streams in), over every user of the fleet.
-    func projectRows() -> [ProjectRow] {
-        let certificates = certificates
+    /// The projects table's rows: every project's worked out afresh, or, when `changed`
+    /// names the projects whose data changed, only theirs, the others kept from the table
+    /// (a batch of results touches a few projects; the fleet has every user).
+    func projectRows(changed: Set<String>? = nil) -> [ProjectRow] {
+        guard let changed else { return projects.map(projectRow) }
+        var shown: [String: ProjectRow] = [:]
+        for row in projectsTable.rows where !changed.contains(row.project.id) { shown[row.project.id] = row }
         return projects.map { project in
-            let projectUsers = users[project.id]
-            var managed = 0
-            var expiries: [Date] = []
-            var complete = projectUsers != nil
-            var failed = usersLoad[project.id]?.isStale == true
-            for user in projectUsers ?? [] where user.hasManagedCertificates {
-                managed += 1
-                let key = UserKey(user, projectID: project.id)
-                if let list = certificates[key] {
-                    for certificate in list { expiries.append(certificate.notAfter) }
-                } else {
-                    complete = false
-                }
-                if !failed, certificatesLoad[key]?.isStale == true { failed = true }
-            }
-            return ProjectRow(
-                project: project, organizationName: organizationName(project.orgId),
-                managedUsers: projectUsers.map { _ in managed }, expiries: expiries,
-                complete: complete, failed: failed)
+            if let row = shown[project.id], row.project == project { return row }
+            return projectRow(project)
         }
+    }
+
+    /// One pass over the project's users, one lookup per user in each dictionary and no
+    /// copy of a user.
+    private func projectRow(_ project: Project) -> ProjectRow {
+        let projectUsers = users[project.id]
+        var managed = 0
+        var expiries: [Date] = []
+        var complete = projectUsers != nil
+        var failed = usersLoad[project.id]?.isStale == true
+        for user in projectUsers ?? [] where user.hasManagedCertificates {
+            managed += 1
+            let key = UserKey(user, projectID: project.id)
+            if let list = certificates[key] {
+                for certificate in list { expiries.append(certificate.notAfter) }
+            } else {
+                complete = false
+            }
+            if !failed, certificatesLoad[key]?.isStale == true { failed = true }
+        }
+        return ProjectRow(
+            project: project, organizationName: organizationName(project.orgId),
+            managedUsers: projectUsers.map { _ in managed }, expiries: expiries,
+            complete: complete, failed: failed)
     }
 
     func userRows(_ projectID: String) -> [UserRow] {
@@ -194,20 +203,17 @@ extension State {
         return hidden
     }
 
-    /// The rows of the users whose certificates arrived since the fleet table was built,
-    /// or nil when anything else changed (a user's certificates reloaded, projects
-    /// renamed or gone): then the table is built again.
-    func fleetRowsAdded(_ now: Date) -> (rows: [FleetRow], hidden: Int)? {
-        guard let source = fleetTableSource, source.projects == projects, source.hidesSuperseded == hidesSuperseded,
-              source.minute == FleetTableSource.minute(now) else { return nil }
-        let current = certificates
-        guard current.count >= source.certificates.count else { return nil }
-        for (user, known) in source.certificates where current[user] != known { return nil }
-        let names = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    /// The rows of `newUsers`, whose certificates arrived since the fleet table was last
+    /// brought up to date (`changes`), or nil when it must be built again: its rows
+    /// changed otherwise, or `s` or the minute (which rows are superseded) moved.
+    func fleetRowsAdded(_ newUsers: [UserKey], _ now: Date) -> (rows: [FleetRow], hidden: Int)? {
+        guard fleetTableSource == FleetTableSource(self, now: now) else { return nil }
         var rows: [FleetRow] = []
         var hidden = 0
-        for (user, list) in current where source.certificates[user] == nil {
-            hidden += appendFleetRows(of: user, list, projectName: names[user.projectID] ?? user.projectID, now, to: &rows)
+        for user in newUsers {
+            guard let list = certificates[user] else { return nil }
+            let name = project(user.projectID)?.name ?? user.projectID
+            hidden += appendFleetRows(of: user, list, projectName: name, now, to: &rows)
         }
         return (rows, hidden)
     }
@@ -236,8 +242,10 @@ extension State {
             return
         }
         tablesNeedRebuild = false
+        let changes = changes
+        self.changes = TableChanges()
         let context = context(now)
-        projectsTable.setRows(projectRows(), context: context)
+        projectsTable.setRows(projectRows(changed: changes.projects), context: context)
         if let projectID = openProjectID {
             let rows = userRows(projectID)
             usersTable?.setRows(rows, context: context)
@@ -251,7 +259,7 @@ extension State {
             // A scan's results add users; rows of users already shown change only on a
             // refresh (or `s`). Inserting the new users' rows keeps a key press answered
             // while a large scan streams in.
-            if let (added, hidden) = fleetRowsAdded(now) {
+            if !changes.fleetNeedsRebuild, let (added, hidden) = fleetRowsAdded(changes.newUsers, now) {
                 fleetTable?.insertRows(added, context: context)
                 hiddenSupersededFleet += hidden
             } else {
@@ -264,18 +272,15 @@ extension State {
     }
 }
 
-/// What the all-certificates table was built from (shared storage, not a copy).
+/// What the all-certificates table's rows depend on besides the data, whose changes
+/// `TableChanges` follows.
 struct FleetTableSource: Sendable, Equatable {
-    var certificates: [UserKey: [Certificate]]
-    var projects: [Project]
     /// Whether superseded rows were left out, and the minute the table was built in
     /// (which rows are superseded or expired moves with the clock).
     var hidesSuperseded: Bool
     var minute: Int64
 
     init(_ state: State, now: Date) {
-        certificates = state.certificates
-        projects = state.projects
         hidesSuperseded = state.hidesSuperseded
         minute = Self.minute(now)
     }

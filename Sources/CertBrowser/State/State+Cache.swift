@@ -1,12 +1,12 @@
 import AtlasAPI
 import Foundation
 
-/// Starting from the disk cache: what the last run knew (`MetadataSnapshot`, the API
-/// core's cache type) is shown at once, marked CACHED, until the refresh replaces it.
+/// Starting from the disk cache: what the last run knew (`MetadataSnapshot`: the fleet
+/// engine's data as the model holds it) is shown at once, marked CACHED, until the
+/// refresh replaces it.
 extension State {
     mutating func restore(_ cached: MetadataSnapshot, _ now: Date) {
-        fleet.restore(organizations: cached.organizations, projects: cached.projects,
-                      usersByProject: cached.users, certificatesByUser: cached.certificates)
+        fleet.restore(cached.fleet)
         cachedAt = cached.savedAt
         rebuildTables(now)
     }
@@ -15,8 +15,7 @@ extension State {
     /// replaced what came from the cache (so the saved time never flatters old data).
     public var metadataToCache: MetadataSnapshot? {
         guard cachedAt == nil, let loaded = projectsLoad.lastLoaded else { return nil }
-        return MetadataSnapshot(savedAt: loaded, organizations: organizations, projects: projects, users: users,
-                                certificates: certificates)
+        return MetadataSnapshot(savedAt: loaded, fleet: fleet.data)
     }
 
     /// The data stops being "cached" once the refresh that followed the restore is done.

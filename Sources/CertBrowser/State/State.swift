@@ -14,8 +14,17 @@ public struct State: Sendable, Equatable {
 
     /// The data as loaded and where every load stands: the fleet engine's model, the
     /// same one the commands drive (its rules decide which loads follow a result).
-    /// Changing it forgets the memo of `fleetScanStatus`.
-    public internal(set) var fleet = FleetModel() { didSet { scanMemo = FleetScanMemo() } }
+    /// Changing it forgets the memo of `fleetScanStatus`, and marks every table row
+    /// changed unless `changeFleet(for:_:)` describes the change.
+    public internal(set) var fleet = FleetModel() {
+        didSet {
+            scanMemo = FleetScanMemo()
+            if !isDescribingFleetChange { changes.markAll() }
+        }
+    }
+    /// What changed in `fleet` since the tables were last brought up to date.
+    var changes = TableChanges()
+    var isDescribingFleetChange = false
 
     public var organizations: [Organization] { fleet.organizations }
     public var projects: [Project] { fleet.projects }
@@ -41,8 +50,8 @@ public struct State: Sendable, Equatable {
     public internal(set) var certificatesTable: Table<CertificateTableRow>?
     /// The all-certificates view, while it is open.
     public internal(set) var fleetTable: Table<FleetRow>?
-    /// What `fleetTable` was last built from, so that results that only add users are
-    /// inserted rather than rebuilt (`Table.insertRows`).
+    /// The settings `fleetTable` was last built with; with `changes`, what lets results
+    /// that only add users be inserted rather than rebuilt (`Table.insertRows`).
     var fleetTableSource: FleetTableSource?
     /// When the data shown was saved, while it comes from the disk cache (shown as
     /// CACHED with its age until the refresh after start has finished).
