@@ -46,18 +46,9 @@ enum ExporterBench {
         ]
     }
 
-    /// The scan result the fleet engine would give for `data`: every MANAGED user's
-    /// unexpired certificates as rows, every user listed by project.
+    /// The scan result the fleet engine gives for `data`: its model walked over the data
+    /// in memory (every MANAGED user's certificates as rows, every user listed by project).
     static func scanResult(_ data: SimulatorData) -> FleetScanResult {
-        let names = Dictionary(data.projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        var rows: [CertificateRow] = []
-        for user in data.users where user.hasManagedCertificates {
-            for certificate in data.certificates(groupId: user.groupId, username: user.username) {
-                rows.append(CertificateRow(certificate: certificate, projectID: user.groupId, projectName: names[user.groupId],
-                                           username: user.username, databaseName: user.databaseName))
-            }
-        }
-        return FleetScanResult(rows: rows, projects: data.projects, organizations: data.organizations,
-                               usersByProject: Dictionary(grouping: data.users, by: \.groupId), failures: [], progress: ScanProgress())
+        FleetScanResult(fleet: data.inMemoryFleet.walk(now: Date()).model, progress: ScanProgress())
     }
 }

@@ -20,7 +20,7 @@ import Testing
                 }
                 started?.resume()
             }
-            return FleetScanResult(rows: [], projects: [], organizations: [], failures: [], progress: ScanProgress())
+            return FleetScanResult(fleet: FleetModel(), progress: ScanProgress())
         }
 
         func waitUntilStarted() async {

@@ -118,11 +118,7 @@ public struct FleetScanner: Sendable {
                 sink.send(.progress(progress(monitor, model)))
             }
         }
-        var result = FleetScanResult(rows: model.rows, projects: model.projects, organizations: model.organizations,
-                                     usersByProject: model.usersByProject, failures: model.failures,
-                                     progress: progress(monitor, model))
-        result.fleet = model
-        return result
+        return FleetScanResult(fleet: model, progress: progress(monitor, model))
     }
 
     /// The scan's events for one outcome, for front ends that show results as they come.

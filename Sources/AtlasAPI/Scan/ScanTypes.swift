@@ -83,31 +83,29 @@ public struct ScanFailure: Sendable, Equatable {
     }
 }
 
-/// The outcome of a whole scan.
+/// The outcome of a whole scan: the engine's model as the walk left it, and the views
+/// of it every command reads, worked out once.
 public struct FleetScanResult: Sendable {
-    /// Every certificate found, soonest expiry first.
+    /// The whole walk as the engine knows it (its data is what the cache stores; coverage
+    /// and history read it).
+    public var fleet: FleetModel
+    /// Every certificate found, soonest expiry first (`fleet.rows`).
     public var rows: [CertificateRow]
-    public var projects: [Project]
-    public var organizations: [Organization]
-    /// Every database user listed, by project ID (MANAGED or not), in Atlas's order; a
-    /// project whose users could not be listed has no entry.
-    public var usersByProject: [String: [DatabaseUser]] = [:]
+    /// What could not be read (`fleet.failures`).
     public var failures: [ScanFailure]
     public var progress: ScanProgress
-    /// The whole walk as the engine knows it (what the cache stores, and what coverage
-    /// and history read).
-    public var fleet = FleetModel()
 
-    public init(rows: [CertificateRow], projects: [Project], organizations: [Organization],
-                usersByProject: [String: [DatabaseUser]] = [:], failures: [ScanFailure], progress: ScanProgress,
-                fleet: FleetModel = FleetModel()) {
-        self.rows = rows
-        self.projects = projects
-        self.organizations = organizations
-        self.usersByProject = usersByProject
-        self.failures = failures
-        self.progress = progress
+    public var projects: [Project] { fleet.projects }
+    public var organizations: [Organization] { fleet.organizations }
+    /// Every database user listed, by project ID (MANAGED or not), in Atlas's order; a
+    /// project whose users could not be listed has no entry.
+    public var usersByProject: [String: [DatabaseUser]] { fleet.usersByProject }
+
+    public init(fleet: FleetModel, progress: ScanProgress) {
         self.fleet = fleet
+        self.rows = fleet.rows
+        self.failures = fleet.failures
+        self.progress = progress
     }
 
     /// True when every project and every managed user was read.
