@@ -168,6 +168,35 @@ struct PseudoTerminalTests {
         }
     }
 
+    @Test("A wait ends at once when the wake pipe is written, with a key when one is typed, and times out otherwise")
+    func waitWakesOnThePipe() throws {
+        let pty = try PseudoTerminal()
+        let terminal = try NcursesTerminal.start(configuration(pty))
+        defer { terminal.restore() }
+        var pipe: [Int32] = [-1, -1]
+        #expect(Foundation.pipe(&pipe) == 0)
+        defer { close(pipe[0]); close(pipe[1]) }
+        // Nothing: the wait runs out.
+        #expect(terminal.nextEvent(upTo: 0, wakingOn: pipe[0]) == .timedOut)
+        // A byte in the pipe ends a wait of a minute at once (the test would take a
+        // minute otherwise, and report the wait as timed out).
+        var byte: UInt8 = 1
+        #expect(write(pipe[1], &byte, 1) == 1)
+        let start = ContinuousClock.now
+        #expect(terminal.nextEvent(upTo: 60_000, wakingOn: pipe[0]) == .woken)
+        #expect(ContinuousClock.now - start < .seconds(30))
+        #expect(read(pipe[0], &byte, 1) == 1)
+        // A key wins over the wake: it is reported first, the wake after it.
+        #expect(write(pipe[1], &byte, 1) == 1)
+        pty.type("q")
+        var events: [TerminalWait] = []
+        for _ in 0..<2 { events.append(terminal.nextEvent(upTo: 60_000, wakingOn: pipe[0])) }
+        #expect(events.first == .event(.key(.character("q"))) || events == [.woken, .event(.key(.character("q")))])
+        // Without a wake descriptor it behaves as a plain timed read.
+        pty.type("j")
+        #expect(terminal.nextEvent(upTo: 60_000, wakingOn: -1) == .event(.key(.character("j"))))
+    }
+
     /// Polls the terminal (each read waits one 20 ms tick) until a key arrives.
     func nextKey(_ terminal: NcursesTerminal) -> TerminalEvent? {
         let end = ContinuousClock.now + .seconds(5)

@@ -41,14 +41,25 @@ final class BrowserSession {
         dispatch(.start)
         if startWithAllCertificates { dispatch(.openAllCertificates) }
         paint()
+        let clock = ContinuousClock()
+        let tick = Duration.milliseconds(Int64(terminal.tickMilliseconds))
+        var lastTick = clock.now
+        var lastPaint = clock.now
+        var owesPaint = false
         var signal: Int32?
         while !quitting {
             if let received = terminal.receivedSignal {
                 signal = received
                 break
             }
-            if let event = terminal.nextEvent() {
+            // Wait for a key, a result or the next tick; a frame owed for results
+            // shortens the wait to when it may be drawn.
+            var wait = tick - (clock.now - lastTick)
+            if owesPaint { wait = min(wait, Self.resultFrameInterval - (clock.now - lastPaint)) }
+            var keyHandled = false
+            if case .event(let event) = terminal.nextEvent(upTo: Self.milliseconds(wait), wakingOn: inbox.wakeDescriptor) {
                 handle(event)
+                keyHandled = true
                 // A burst (a paste, key repeat, a test typing fast) is one batch and
                 // one repaint.
                 var burst = 0
@@ -56,12 +67,24 @@ final class BrowserSession {
                     handle(more)
                     burst += 1
                 }
-            } else {
+            }
+            if clock.now - lastTick >= tick {
                 dispatch(.tick)
+                lastTick = clock.now
+                owesPaint = true
             }
             let arrived = inbox.drain()
-            if !arrived.isEmpty && !quitting { dispatch(arrived) }
-            if !quitting { paint() }
+            if !arrived.isEmpty && !quitting {
+                dispatch(arrived)
+                owesPaint = true
+            }
+            // A key is answered by a frame at once; results are drawn at most once per
+            // `resultFrameInterval`, however fast they arrive.
+            if !quitting, keyHandled || (owesPaint && clock.now - lastPaint >= Self.resultFrameInterval) {
+                paint()
+                lastPaint = clock.now
+                owesPaint = false
+            }
             // Let main-actor work (copies in flight) run between frames.
             await Task.yield()
         }
@@ -69,6 +92,15 @@ final class BrowserSession {
         for task in copies { task.cancel() }
         for task in creations { await task.value }
         return signal
+    }
+
+    /// The shortest time between two frames drawn for results alone: a scan delivers
+    /// hundreds of results a second, and over SSH every frame costs bytes.
+    static let resultFrameInterval = Duration.milliseconds(16)
+
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: max(0, seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
     }
 
     /// What the cache should keep when the browser closes, if anything fresh arrived.
