@@ -63,6 +63,14 @@ public final class AtlasSimulator: Sendable {
         processor.reset()
     }
 
+    /// The latency added to every request, the configuration's (`faults.latency`) until
+    /// set: the same simulator, at the same address, can turn slow (a test that needs a
+    /// known Atlas to answer late cannot rely on binding the same port again).
+    public var latency: Duration {
+        get { processor.latency }
+        set { processor.latency = newValue }
+    }
+
     // MARK: - Browser login
 
     /// A browser login as `atlas auth login` leaves it: an access token (a JWT whose `exp`

@@ -17,6 +17,8 @@ final class RequestProcessor: Sendable {
     private let endpointSets = EndpointSetCounters()
     private let endpoints: AtlasEndpoints
     private let base = Locked("")
+    /// The latency added to every request: the configuration's, until `latency` is set.
+    private let addedLatency: Locked<Duration>
 
     init(configuration: SimulatorConfiguration, data: SimulatorData) throws {
         self.configuration = configuration
@@ -31,6 +33,14 @@ final class RequestProcessor: Sendable {
         self.userTokens = UserTokenIssuer(lifetime: configuration.tokenLifetime)
         self.faults = FaultInjector(configuration.faults)
         self.endpoints = AtlasEndpoints(store: store, authority: authority)
+        self.addedLatency = Locked(configuration.faults.latency)
+    }
+
+    /// The latency added to every request from now on (a network that slows down, at the
+    /// same address).
+    var latency: Duration {
+        get { addedLatency.withLock { $0 } }
+        set { addedLatency.withLock { $0 = newValue } }
     }
 
     /// Set once the listening port is known; links are absolute and use it.
@@ -47,8 +57,9 @@ final class RequestProcessor: Sendable {
     }
 
     func respond(to request: SimulatorRequest) async -> SimulatorResponse {
-        if configuration.faults.latency > .zero {
-            try? await Task.sleep(for: configuration.faults.latency)
+        let latency = latency
+        if latency > .zero {
+            try? await Task.sleep(for: latency)
         }
         let now = configuration.clock()
         let authorization = request.header("Authorization")

@@ -26,29 +26,13 @@ struct BrowserFixture {
         await fixture.stop()
     }
 
-    static func start(faults: FaultConfiguration = FaultConfiguration(), port: Int = 0, data: SimulatorData? = nil) async throws -> BrowserFixture {
+    static func start(faults: FaultConfiguration = FaultConfiguration(), data: SimulatorData? = nil) async throws -> BrowserFixture {
         let now = Date()
         let data = data ?? SimulatorData.generate(seed: 42, now: now, organizations: 1, projectsPerOrganization: 3,
                                                   usersPerProject: 6, certificatesPerManagedUser: 3, managedFraction: 0.6,
                                                   includeHostileNames: true)
-        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(port: port, faults: faults), data: data)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(faults: faults), data: data)
         return BrowserFixture(simulator: simulator, data: data, now: now)
-    }
-
-    /// Starts on a port below the kernel's ephemeral range (32768 up on Linux), for a test
-    /// that must start a second simulator on the same URL later: a port from the
-    /// ephemeral range, once free, can become the local port of any test's outgoing
-    /// connection meanwhile, and the second bind then fails with EADDRINUSE.
-    static func startOnStablePort(data: SimulatorData? = nil) async throws -> BrowserFixture {
-        var lastError: (any Error)?
-        for _ in 0..<20 {
-            do {
-                return try await start(port: Int.random(in: 20_000..<32_000), data: data)
-            } catch {
-                lastError = error  // taken by another test: try another
-            }
-        }
-        throw lastError ?? HarnessError("no free port below the ephemeral range")
     }
 
     /// The port the simulator listens on.

@@ -145,9 +145,7 @@ struct FleetBrowserEndToEndTests {
         let cacheDirectory = home.appendingPathComponent(".cache/atlas-certs")
 
         // 1. A first run fills the cache.
-        let fast = try await BrowserFixture.startOnStablePort()
-        let port = fast.port
-        let data = fast.data
+        let fast = try await BrowserFixture.start()
         let projectName = try #require(fast.target?.project.name)
         do {
             let harness = try TmuxHarness(width: 120, height: 30)
@@ -179,20 +177,22 @@ struct FleetBrowserEndToEndTests {
             try harness.press("q")
             await shared.expectRestored(harness, status: "0")
         }
-        await fast.stop()
 
         // 3. The same Atlas (same URL and key), now answering after 5 s: the cached
-        // projects are on screen while the simulator has not answered anything.
-        let slow = try await BrowserFixture.start(faults: FaultConfiguration(latency: .seconds(5)), port: port, data: data)
+        // projects are on screen while the simulator has not answered anything. The same
+        // simulator turns slow: binding its port again after a shutdown can fail while a
+        // process another test started holds a copy of the listening socket.
+        fast.simulator.latency = .seconds(5)
+        fast.simulator.resetRequestLog()
         do {
             let harness = try TmuxHarness(width: 120, height: 30)
             defer { harness.kill() }
-            try harness.start(try slow.command(harness: harness, home: home))
+            try harness.start(try fast.command(harness: harness, home: home))
             await harness.waitForScreen(containing: projectName, "CACHED")
-            #expect(slow.simulator.requestLog.isEmpty, "shown before the first response: \(slow.simulator.requestLog.count) answered")
+            #expect(fast.simulator.requestLog.isEmpty, "shown before the first response: \(fast.simulator.requestLog.count) answered")
             try harness.press("q")
             await shared.expectRestored(harness, status: "0")
         }
-        await slow.stop()
+        await fast.stop()
     }
 }
