@@ -5,6 +5,22 @@ import Testing
 /// fix stays fixed without a fuzzing toolchain.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
+    /// sanitizer target (its own invariant, out of date): since a backslash that could read
+    /// as an escape is doubled, `sanitize` twice doubles it twice; what must hold is that
+    /// `neutralize`, which the canvas and every composed line apply, leaves `sanitize`'s
+    /// output as it is and is idempotent. This committed seed broke the old invariant.
+    @Test("neutralize leaves sanitize's output alone and is idempotent, backslashes and escapes included")
+    func neutralizeOnSanitizedText() {
+        let text = "dev\u{1B}]52;c;aGk=\u{07} \u{1B}[2J\r\nname\u{202E}gnp.exe \\x1B C:\\new"
+        let safe = TerminalSafe.sanitize(text)
+        #expect(TerminalSafe.neutralize(safe) == safe)
+        #expect(!safe.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
+        #expect(safe.contains("\\\\x1B"), "the literal backslash before x1B is doubled: \(safe)")
+        let neutral = TerminalSafe.neutralize(text)
+        #expect(TerminalSafe.neutralize(neutral) == neutral)
+        #expect(TerminalSafe.sanitize(safe) != safe, "sanitize is for raw text only: a second pass doubles again")
+    }
+
     /// pem target: a key block between the certificate's BEGIN and END lines was handed to
     /// the X.509 parser as part of "the certificate block alone".
     @Test("a key block inside the certificate block is never passed on as the certificate")
