@@ -112,6 +112,68 @@ struct PluginTests {
         #expect(rows.allSatisfy { $0.projectId == project.id })
     }
 
+    /// Runs a system tool with this process's environment (PATH for strip, python3, tar).
+    static func tool(_ executable: String, _ arguments: [String]) async throws -> ListCommandTests.Run {
+        try await PluginProcess.run(arguments, environment: ProcessInfo.processInfo.environment,
+                                    binary: URL(fileURLWithPath: executable))
+    }
+
+    @Test("the archive scripts/package.sh writes, installed as `atlas plugin install` does: a valid manifest, and its binary lists exact IDs")
+    func archiveInstalledAsTheCLIDoes() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-certs-archive-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // The archive around the binary this test run built (`--binary`: the release build
+        // with the Swift runtime linked in is `scripts/package.sh --out DIR` alone, too slow
+        // for the suite; docs/plugin.md).
+        let built = ListCommandTests.binDirectory.appendingPathComponent("atlas-certs")
+        let package = try await Self.tool("/bin/bash", [Self.repository.appendingPathComponent("scripts/package.sh").path,
+                                                    "--out", scratch.appendingPathComponent("out").path, "--binary", built.path])
+        #expect(package.status == 0, "\(package.stderr)")
+        let archive = URL(fileURLWithPath: package.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        // The asset the CLI's installer picks: OS and architecture in the lower-cased name, .tar.gz.
+        let name = archive.lastPathComponent.lowercased()
+        #expect(name.hasPrefix("atlas-certs_\(AtlasCertsVersion.current)_") && name.hasSuffix(".tar.gz"), "\(name)")
+        #expect(name.contains("linux") || name.contains("darwin"))
+        #expect(["x86_64", "amd64", "arm64", "aarch64"].contains { name.contains($0) })
+        // One top-level folder, no symlinks (the installer refuses them), then extracted with
+        // that folder stripped, into a plugin directory.
+        let listing = try await Self.tool("/bin/tar", ["-tvzf", archive.path])
+        #expect(listing.status == 0)
+        let entries = listing.stdout.split(separator: "\n")
+        #expect(!entries.isEmpty && entries.allSatisfy { !$0.hasPrefix("l") && !$0.hasPrefix("h") }, "\(listing.stdout)")
+        let paths = try await Self.tool("/bin/tar", ["-tzf", archive.path]).stdout.split(separator: "\n")
+        #expect(Set(paths.map { $0.split(separator: "/").first.map(String.init) ?? "" }).count == 1)
+        let plugin = scratch.appendingPathComponent("plugins/atlas-certs")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        #expect(try await Self.tool("/bin/tar", ["-xzf", archive.path, "--strip-components=1", "-C", plugin.path]).status == 0)
+
+        let manifest = try PluginManifest(yaml: try String(contentsOf: plugin.appendingPathComponent("manifest.yml"), encoding: .utf8))
+        #expect(manifest.errors(pluginDirectory: plugin) == [])
+        #expect(manifest.version == AtlasCertsVersion.current)
+        for file in ["completions/atlas-certs.bash", "completions/_atlas-certs", "completions/atlas-certs.fish", "man/atlas-certs.1"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: plugin.appendingPathComponent(file).path)[.size] as? Int) ?? 0
+            #expect(size > 100, "\(file): \(size) bytes")
+        }
+
+        // Run as the CLI runs a plugin: `<binary> certs …`, only HOME, PATH and the Atlas variables.
+        let now = Date()
+        let data = SimulatorData.generate(seed: 32, now: now, organizations: 1, projectsPerOrganization: 2, usersPerProject: 6,
+                                          certificatesPerManagedUser: 2, managedFraction: 0.75)
+        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
+        defer { Task { try? await simulator.shutdown() } }
+        let project = data.projects[0]
+        let environment = ["HOME": scratch.path, "PATH": "/usr/bin:/bin"].merging(ListCommandTests.environment(for: simulator)) { _, new in new }
+        let binary = plugin.appendingPathComponent(try #require(manifest.binary))
+        let run = try await PluginProcess.run(["certs", "list", "--project", project.id, "--output", "json"],
+                                              environment: environment, binary: binary)
+        #expect(run.status == 0, "\(run.stderr)")
+        struct Row: Decodable { var id: CertificateID }
+        let rows = try JSONDecoder().decode([Row].self, from: Data(run.stdout.utf8))
+        let expected = ListCommandTests.expectedIDs(data, projectID: project.id, now: Date())
+        #expect(!expected.isEmpty && rows.map(\.id.decimal).sorted() == expected.sorted())
+    }
+
     @Test("`certs --help`, `certs list --help` and `certs --version` behave as without `certs`")
     func helpAsPlugin() async throws {
         let environment = ["HOME": FileManager.default.temporaryDirectory.path, "PATH": "/usr/bin:/bin"]
@@ -136,9 +198,9 @@ struct PluginTests {
 /// `ListCommandTests.runProduct`, which sets XDG_CONFIG_HOME), as the Atlas CLI's
 /// `Plugin.Run` does with its own environment.
 enum PluginProcess {
-    static func run(_ arguments: [String], environment: [String: String]) async throws -> ListCommandTests.Run {
+    static func run(_ arguments: [String], environment: [String: String], binary: URL? = nil) async throws -> ListCommandTests.Run {
         try await ProductRunSlots.run {
-            let binary = ListCommandTests.binDirectory.appendingPathComponent("atlas-certs")
+            let binary = binary ?? ListCommandTests.binDirectory.appendingPathComponent("atlas-certs")
             try #require(FileManager.default.isExecutableFile(atPath: binary.path), "atlas-certs is not built at \(binary.path)")
             let process = Process()
             process.executableURL = binary
