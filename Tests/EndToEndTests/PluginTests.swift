@@ -92,17 +92,25 @@ struct PluginTests {
 
     @Test("run as `<binary> certs list …` with only HOME, PATH and the Atlas variables, it lists exact IDs")
     func listAsPlugin() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-certs-plugin-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try await Self.expectListsExactIDs(binary: nil, home: home)
+    }
+
+    /// Runs `binary` (the test build's when nil) as the CLI runs a plugin, `<binary> certs
+    /// list --project … --output json` with only HOME, PATH and the Atlas variables, against
+    /// a fresh simulator, and expects exactly that project's certificate IDs.
+    static func expectListsExactIDs(binary: URL?, home: URL) async throws {
         let now = Date()
         let data = SimulatorData.generate(seed: 31, now: now, organizations: 1, projectsPerOrganization: 2, usersPerProject: 8,
                                           certificatesPerManagedUser: 2, managedFraction: 0.75)
         let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
         defer { Task { try? await simulator.shutdown() } }
         let project = data.projects[1]
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-certs-plugin-home-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: home) }
         let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"].merging(ListCommandTests.environment(for: simulator)) { _, new in new }
-        let run = try await PluginProcess.run(["certs", "list", "--project", project.id, "--output", "json"], environment: environment)
+        let run = try await PluginProcess.run(["certs", "list", "--project", project.id, "--output", "json"],
+                                              environment: environment, binary: binary)
         #expect(run.status == 0, "\(run.stderr)")
         struct Row: Decodable { var id: CertificateID; var projectId: String }
         let rows = try JSONDecoder().decode([Row].self, from: Data(run.stdout.utf8))
@@ -157,21 +165,7 @@ struct PluginTests {
         }
 
         // Run as the CLI runs a plugin: `<binary> certs …`, only HOME, PATH and the Atlas variables.
-        let now = Date()
-        let data = SimulatorData.generate(seed: 32, now: now, organizations: 1, projectsPerOrganization: 2, usersPerProject: 6,
-                                          certificatesPerManagedUser: 2, managedFraction: 0.75)
-        let simulator = try await AtlasSimulator.start(configuration: SimulatorConfiguration(), data: data)
-        defer { Task { try? await simulator.shutdown() } }
-        let project = data.projects[0]
-        let environment = ["HOME": scratch.path, "PATH": "/usr/bin:/bin"].merging(ListCommandTests.environment(for: simulator)) { _, new in new }
-        let binary = plugin.appendingPathComponent(try #require(manifest.binary))
-        let run = try await PluginProcess.run(["certs", "list", "--project", project.id, "--output", "json"],
-                                              environment: environment, binary: binary)
-        #expect(run.status == 0, "\(run.stderr)")
-        struct Row: Decodable { var id: CertificateID }
-        let rows = try JSONDecoder().decode([Row].self, from: Data(run.stdout.utf8))
-        let expected = ListCommandTests.expectedIDs(data, projectID: project.id, now: Date())
-        #expect(!expected.isEmpty && rows.map(\.id.decimal).sorted() == expected.sorted())
+        try await Self.expectListsExactIDs(binary: plugin.appendingPathComponent(try #require(manifest.binary)), home: scratch)
     }
 
     @Test("`certs --help`, `certs list --help` and `certs --version` behave as without `certs`")
