@@ -92,10 +92,11 @@ public struct FleetModel: Sendable, Equatable {
 
         case .users(let projectID, let users):
             data.usersByProject[projectID] = users
-            if usersRecords[projectID]?.isCancelled == true { cancelledJobs -= 1 }
-            usersRecords[projectID, default: FleetJobRecord()].succeed(now)
             let keys = Set(users.map { UserKey($0, projectID: projectID) })
             data.certificatesByUser = certificatesByUser.filter { $0.key.projectID != projectID || keys.contains($0.key) }
+            // The record (and the cancelled count) through `update`, which also counts the
+            // project afresh: only listed users count, so the filter above changes nothing there.
+            update(.users(projectID: projectID)) { $0.succeed(now) }
             var queued = Set<UserKey>()
             var jobs: [FleetJob] = []
             for user in users where user.hasManagedCertificates {
@@ -103,7 +104,6 @@ public struct FleetModel: Sendable, Equatable {
                 guard queued.insert(key).inserted, certificatesRecords[key]?.isLoading != true else { continue }
                 jobs.append(.certificates(key))
             }
-            retally(projectID)
             return .run(jobs)
 
         case .certificates(let user, let certificates):

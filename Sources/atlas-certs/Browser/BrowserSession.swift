@@ -99,8 +99,7 @@ final class BrowserSession {
     static let resultFrameInterval = Duration.milliseconds(16)
 
     static func milliseconds(_ duration: Duration) -> Int32 {
-        let (seconds, attoseconds) = duration.components
-        return Int32(clamping: max(0, seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
+        Int32(clamping: Int64(max(0, duration / .milliseconds(1))))
     }
 
     /// What the cache should keep when the browser closes, if anything fresh arrived.
