@@ -13,8 +13,14 @@ struct MacKeychainProcessTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("security").path
-        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+        // Written through a close-on-exec descriptor: a child another test spawns meanwhile
+        // must not inherit it open for writing, or starting the script fails with ETXTBSY
+        // ("could not be started"; seen once in a full run with Foundation's write).
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o700)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        defer { try? file.close() }
+        try file.write(contentsOf: Data(("#!/bin/sh\n" + body).utf8))
         return path
     }
 
