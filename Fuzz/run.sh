@@ -6,7 +6,8 @@
 # Found inputs go to Fuzz/.build/artifacts/<target>/; replay one with
 #   ATLAS_FUZZ_TARGET=<target> Fuzz/.build/release/AtlasFuzz <file>
 # Each target's growing corpus is kept in Fuzz/.build/corpus/<target> between runs; the
-# committed seeds (Fuzz/Corpus/<target>) and those seed.sh makes from ../shared are read only.
+# committed seeds (Fuzz/Corpus/<target>), the past finds (Fuzz/Findings/<target>-*) and the
+# seeds seed.sh makes from ../shared are read only.
 # FUZZ_CONFIGURATION=debug builds unoptimised instead: about 6 minutes from nothing on an
 # idle 2-core machine against 14.5 for release, at a few times fewer executions a second;
 # what .ci/run uses for its short run of every target.
@@ -37,6 +38,12 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   seeds=("$here/Corpus/$target")
   [ -d "$here/.build/shared-seeds/$target" ] && seeds+=("$here/.build/shared-seeds/$target")
+  # Every input a run has found (Fuzz/Findings/<target>-*) is read first, as a seed: a
+  # find that comes back fails the run at once.
+  findings="$here/.build/findings/$target"
+  rm -rf "$findings" && mkdir -p "$findings"
+  for found in "$here/Findings/$target"-*; do [ -e "$found" ] && cp "$found" "$findings/"; done
+  seeds+=("$findings")
   echo "run.sh: fuzzing $target for $seconds s"
   status=0
   # No Swift backtracer: its crash handler reads unmapped memory, which ASan reports over

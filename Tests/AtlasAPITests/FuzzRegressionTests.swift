@@ -1,4 +1,6 @@
 @testable import AtlasAPI
+@testable import AtlasSimulator
+import Foundation
 import Testing
 
 /// Inputs the fuzz targets (Fuzz/, docs/fuzzing.md) found, kept as ordinary tests so the
@@ -47,6 +49,46 @@ struct FuzzRegressionTests {
     func plainCertificateBlock() {
         let text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n"
         #expect(IssuedCertificatePEM(pem: text).certificatePEM == "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    }
+
+    /// pem target (Fuzz/Findings/pem-swift-crypto-rsa-publickey-abort): a certificate whose
+    /// RSA key swift-asn1 accepts but BoringSSL refuses (there, an even modulus) killed the
+    /// process: swift-crypto 3's `_RSA.Signing.PublicKey(derRepresentation:)` freed its
+    /// EVP_PKEY on the failed parse and again in its deinit (a refcount abort). swift-crypto
+    /// 4.5.2 frees it once; the answer is then refused with one line, like any unreadable
+    /// certificate. An RSA-2048 certificate from the simulator's CA, its key altered.
+    @Test("a certificate whose RSA key BoringSSL refuses is an unreadable answer, not a crash", arguments: [
+        "an even modulus", "an even exponent",
+    ])
+    func refusedRSAKey(alteration: String) throws {
+        let issued = try CertificateAuthority(keyType: .rsa2048, now: IssuedCertificateDetailsTests.now)
+            .issue(serial: 0x1B6E_BA83_4890_4A92, username: "CN=app", now: IssuedCertificateDetailsTests.now, months: 3)
+        var der = try IssuedCertificateDetailsTests.der(issued.certificatePEM)
+        // The subject key's modulus (INTEGER of 257 bytes: 0x00 then 256) and exponent
+        // (INTEGER 65537); the issued certificate holds no other key, the CA's signature is a
+        // BIT STRING.
+        let modulus = try #require(Self.offset(of: [0x02, 0x82, 0x01, 0x01, 0x00], in: der))
+        let exponent = try #require(Self.offset(of: [0x02, 0x03, 0x01, 0x00, 0x01], in: der))
+        if alteration == "an even modulus" {
+            der[modulus + 4 + 256] &= 0xFE
+        } else {
+            der[exponent + 4] = 0x00
+        }
+        let lines = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        let pem = "-----BEGIN CERTIFICATE-----\n\(lines)\n-----END CERTIFICATE-----\n" + issued.privateKeyPEM + "\n"
+        #expect(throws: AtlasError.self) { try IssuedCertificateDetails(certificatePEM: IssuedCertificatePEM(pem: pem).certificatePEM ?? "") }
+        guard case .failure(let problem) = IssuedAnswerCheck.check(IssuedCertificatePEM(pem: pem)) else {
+            Issue.record("an answer with a refused key was accepted")
+            return
+        }
+        #expect(problem.reason.hasPrefix("the certificate in Atlas's answer cannot be read"), "\(problem.reason)")
+        #expect(!problem.reason.contains("\n") && !problem.reason.contains("-----BEGIN"))
+        // The same certificate unaltered reads: the alteration is what is refused.
+        #expect(try IssuedCertificateDetails(certificatePEM: issued.certificatePEM).id.value == 0x1B6E_BA83_4890_4A92)
+    }
+
+    static func offset(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        bytes.indices.first { bytes[$0...].starts(with: needle) }
     }
 
     /// width target: a spacing mark (U+119DF) at the start of right-aligned text joined the
