@@ -141,7 +141,7 @@ struct AtlasEndpoints: Sendable {
         do {
             issued = try authority.issue(serial: serial, username: username, now: context.now, months: months)
         } catch {
-            return AtlasErrorResponse.make(status: 500, code: "UNEXPECTED_ERROR", detail: "Unexpected error.")
+            return FaultResponses.serverError()
         }
         store.add(
             Certificate(
@@ -180,7 +180,7 @@ struct AtlasEndpoints: Sendable {
             response.envelopeShape = .entity
             return response
         } catch {
-            return AtlasErrorResponse.make(status: 500, code: "UNEXPECTED_ERROR", detail: "Unexpected error.")
+            return FaultResponses.serverError()
         }
     }
 

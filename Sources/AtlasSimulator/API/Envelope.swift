@@ -40,8 +40,10 @@ enum Envelope {
             wrapped.body = Array(#"{"status":"#.utf8) + status + Array(#","content":"#.utf8) + response.body + [UInt8(ascii: "}")]
         case .text:
             let text = String(decoding: response.body, as: UTF8.self)
-            // Encoding a String cannot fail; the fallback keeps Sources free of `try!`.
-            let string = (try? AtlasJSON.encoder().encode(text)).map(Array.init) ?? Array(#""""#.utf8)
+            // JSONEncoder does not fail on a String; were it to, the answer is Atlas's 500,
+            // never a 200 whose content is not the certificate.
+            guard let encoded = try? AtlasJSON.encoder().encode(text) else { return FaultResponses.serverError() }
+            let string = Array(encoded)
             wrapped.body = Array(#"{"status":"#.utf8) + status + Array(#","content":"#.utf8) + string + [UInt8(ascii: "}")]
         case .list:
             guard let open = response.body.firstIndex(of: UInt8(ascii: "{")) else { return response }
